@@ -1,0 +1,1 @@
+"""Prefect flows and the ``newsflow`` CLI: the only code that imports Prefect."""

@@ -1,0 +1,80 @@
+"""Cleaning: Unicode repair and normalization, whitespace, language, content hash, word count."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+import ftfy
+import py3langid
+
+from pipeline.records import Article, ItemFailure, RawArticle, StageResult
+
+STAGE = "clean"
+
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SPACES = re.compile(r"[^\S\n]+")  # any whitespace but the newline, NBSP and friends included
+_PARAGRAPH_BREAKS = re.compile(r"\n{3,}")
+_WORD = re.compile(r"\w+(?:['’\-]\w+)*")
+
+_MIN_WORDS_FOR_DETECTION = 20
+"""Below this, statistical language detection is a coin toss; a declared language wins."""
+
+
+def normalize_text(text: str) -> str:
+    """Repair mojibake, normalize to NFC and tidy whitespace, keeping paragraph breaks."""
+    text = ftfy.fix_text(text, normalization="NFC")
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _CONTROL.sub("", _INVISIBLE.sub("", text))
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return _PARAGRAPH_BREAKS.sub("\n\n", "\n".join(lines)).strip()
+
+
+def content_hash(text: str) -> str:
+    """sha256 (hex) of the normalized text: the key that makes loading idempotent."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def count_words(text: str) -> int:
+    """Words as runs of letters and digits, with inner apostrophes and hyphens."""
+    return len(_WORD.findall(text))
+
+
+def detect_language(text: str, declared: str | None = None) -> str | None:
+    """ISO 639-1 code of the text's language; the declared one when the text is too short."""
+    if count_words(text) < _MIN_WORDS_FOR_DETECTION:
+        return declared.lower() if declared else None
+    language, _score = py3langid.classify(text[:20_000])
+    return language
+
+
+def clean_article(raw: RawArticle, *, min_words: int = 1) -> Article:
+    """Clean one article; raises ``ValueError`` with the reason when nothing usable is left."""
+    text = normalize_text(raw.text)
+    words = count_words(text)
+    if not text or words == 0:
+        raise ValueError("no text left after cleaning")
+    if words < min_words:
+        raise ValueError(f"only {words} words after cleaning (setting min_words is {min_words})")
+    title = normalize_text(raw.title).replace("\n", " ") if raw.title else None
+    return Article(
+        raw=raw,
+        text=text,
+        content_hash=content_hash(text),
+        word_count=words,
+        language=detect_language(text, raw.language),
+        title=title or None,
+    )
+
+
+def clean_articles(batch: list[RawArticle], *, min_words: int = 1) -> StageResult[Article]:
+    """Clean a batch; articles with nothing left go to the failures with a reason."""
+    result: StageResult[Article] = StageResult()
+    for raw in batch:
+        try:
+            result.ok.append(clean_article(raw, min_words=min_words))
+        except ValueError as exc:
+            result.failed.append(ItemFailure(raw.source_uri, STAGE, "EmptyText", str(exc)))
+    return result

@@ -1,0 +1,1 @@
+"""Database access: schema (SQLAlchemy models), engines, and migrations (Alembic)."""

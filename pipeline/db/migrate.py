@@ -1,0 +1,91 @@
+"""Schema migrations through Alembic, driven from code (``newsflow db upgrade``).
+
+Migrations live in ``db/migrations`` at the root of the source tree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
+from sqlalchemy.exc import OperationalError
+
+from pipeline.errors import RunError, SchemaOutOfDateError
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "db" / "migrations"
+
+
+def alembic_config(engine: Engine) -> Config:
+    """An Alembic config that runs on ``engine`` (see ``db/migrations/env.py``)."""
+    if not (MIGRATIONS_DIR / "env.py").exists():
+        raise RunError(f"migrations not found at {MIGRATIONS_DIR}: install newsflow from its "
+                       "source tree (pip install -e .)")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("path_separator", "os")
+    config.attributes["engine"] = engine
+    return config
+
+
+def head_revision(engine: Engine) -> str | None:
+    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at; ``None`` for a database never migrated."""
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    except OperationalError as exc:
+        raise RunError(f"cannot connect to the database: {_first_line(exc)}") from exc
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    command.upgrade(alembic_config(engine), revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    command.downgrade(alembic_config(engine), revision)
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaStatus:
+    current: str | None
+    head: str | None
+    created: bool
+
+
+def ensure_schema(engine: Engine) -> SchemaStatus:
+    """Create the schema on an empty database; refuse one behind the newest migration.
+
+    Upgrading an existing database is a deliberate step (``newsflow db upgrade``): a run never
+    alters a schema that holds data.
+    """
+    current, head = current_revision(engine), head_revision(engine)
+    if current == head:
+        return SchemaStatus(current, head, created=False)
+    if current is None:
+        tables = set(inspect(engine).get_table_names()) - {"alembic_version"}
+        if tables:
+            raise RunError(
+                f"the database has tables ({', '.join(sorted(tables)[:5])}…) but no newsflow "
+                "schema version: point --db at an empty or newsflow database")
+        upgrade(engine)
+        return SchemaStatus(head, head, created=True)
+    script = ScriptDirectory.from_config(alembic_config(engine))
+    if script.get_revision(current) is None:
+        raise RunError(f"the database is at revision {current}, which this newsflow does not "
+                       "know: it was written by a newer version")
+    raise SchemaOutOfDateError(
+        f"the database schema is at revision {current}, behind {head}: "
+        "run `newsflow db upgrade` first")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__

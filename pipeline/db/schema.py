@@ -1,0 +1,165 @@
+"""The database schema as SQLAlchemy 2 models.
+
+Table and column names are a contract that analysts' queries rely on; change them only through
+an Alembic migration in ``db/migrations`` (a test checks that models and migrations agree).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets 64-bit ids.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware datetimes stored in UTC on every backend.
+
+    SQLite has no time zone type, so values are stored as naive UTC there and come back aware.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: newsflow stores aware UTC datetimes")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class PipelineRun(Base):
+    """One row per flow run: what it was asked to do, how it went, and its counts."""
+
+    __tablename__ = "pipeline_runs"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    flow_name: Mapped[str] = mapped_column(String(100))
+    flow_run_id: Mapped[str | None] = mapped_column(String(64))
+    parameters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(20))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    pipeline_version: Mapped[str] = mapped_column(String(40))
+    read_count: Mapped[int] = mapped_column(Integer, default=0)
+    new_count: Mapped[int] = mapped_column(Integer, default=0)
+    duplicate_count: Mapped[int] = mapped_column(Integer, default=0)
+    failed_count: Mapped[int] = mapped_column(Integer, default=0)
+    mention_count: Mapped[int] = mapped_column(Integer, default=0)
+    message: Mapped[str | None] = mapped_column(Text)
+
+
+class Article(Base):
+    """One article; unique by content hash and by URL."""
+
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    source_uri: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text, unique=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(Text)
+    site_name: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    published_at_source: Mapped[str | None] = mapped_column(String(40))
+    language: Mapped[str | None] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    word_count: Mapped[int] = mapped_column(Integer)
+    image: Mapped[str | None] = mapped_column(Text)
+    source_format: Mapped[str] = mapped_column(String(20))
+    source_name: Mapped[str | None] = mapped_column(Text)
+    ingested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    pipeline_version: Mapped[str] = mapped_column(String(40))
+    run_id: Mapped[int | None] = mapped_column(Id, ForeignKey("pipeline_runs.id"), index=True)
+
+
+class Entity(Base):
+    """A canonical entity, one row across all articles, keyed by type and canonical name."""
+
+    __tablename__ = "entities"
+    __table_args__ = (UniqueConstraint("type", "name"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    name: Mapped[str] = mapped_column(String(400))
+    type: Mapped[str] = mapped_column(String(20))
+    country_code: Mapped[str | None] = mapped_column(String(3), index=True)
+
+
+class EntityAlias(Base):
+    """A surface form an entity was seen under (``US``, ``U.S.``, ``Chinese``, ``Wang``)."""
+
+    __tablename__ = "entity_aliases"
+    __table_args__ = (UniqueConstraint("entity_id", "alias"),
+                      Index("ix_entity_aliases_alias", "alias"))
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    entity_id: Mapped[int] = mapped_column(Id, ForeignKey("entities.id", ondelete="CASCADE"))
+    alias: Mapped[str] = mapped_column(String(400))
+
+
+class Mention(Base):
+    """One mention of an entity in an article's title or text."""
+
+    __tablename__ = "mentions"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    entity_id: Mapped[int] = mapped_column(Id, ForeignKey("entities.id"), index=True)
+    text: Mapped[str] = mapped_column(String(400))
+    label: Mapped[str] = mapped_column(String(20))
+    section: Mapped[str] = mapped_column(String(10))
+    start_char: Mapped[int] = mapped_column(Integer)
+    end_char: Mapped[int] = mapped_column(Integer)
+    sentence_index: Mapped[int] = mapped_column(Integer)
+    pipeline_version: Mapped[str] = mapped_column(String(40))
+
+
+class IngestError(Base):
+    """The quarantine: an item that failed at one stage, with the reason."""
+
+    __tablename__ = "ingest_errors"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    run_id: Mapped[int | None] = mapped_column(Id, ForeignKey("pipeline_runs.id"), index=True)
+    source_uri: Mapped[str] = mapped_column(Text)
+    stage: Mapped[str] = mapped_column(String(40))
+    error_type: Mapped[str] = mapped_column(String(100))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

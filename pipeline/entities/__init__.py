@@ -1,0 +1,77 @@
+"""Entities: spaCy NER over batches, then canonical entities (see :mod:`.canonical`)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from spacy.language import Language
+
+from pipeline.entities.canonical import Candidate, candidates_from_doc, resolve_mentions
+from pipeline.entities.chunks import split_text
+from pipeline.entities.gazetteer import Gazetteer
+from pipeline.entities.model import load_model
+from pipeline.records import AnalyzedArticle, Article, ItemFailure, StageResult
+
+__all__ = ["Gazetteer", "extract_entities", "load_model"]
+
+STAGE = "entities"
+
+_Job = tuple[str, tuple[int, str, int]]
+
+
+def _jobs(articles: list[Article], max_chunk_chars: int) -> Iterator[_Job]:
+    """Texts for spaCy with their context: (article index, section, char offset)."""
+    for index, article in enumerate(articles):
+        if article.title:
+            yield article.title, (index, "title", 0)
+        for offset, chunk in split_text(article.text, max_chunk_chars):
+            yield chunk, (index, "body", offset)
+
+
+def _candidates(articles: list[Article], nlp: Language, gazetteer: Gazetteer, *,
+                max_chunk_chars: int, batch_size: int,
+                n_process: int) -> dict[int, list[Candidate]]:
+    found: dict[int, list[Candidate]] = defaultdict(list)
+    sentences_seen: dict[int, int] = defaultdict(int)
+    docs = nlp.pipe(_jobs(articles, max_chunk_chars), as_tuples=True, batch_size=batch_size,
+                    n_process=n_process)
+    for doc, (index, section, offset) in docs:
+        sentence_offset = sentences_seen[index] if section == "body" else 0
+        found[index].extend(candidates_from_doc(doc, gazetteer, char_offset=offset,
+                                                sentence_offset=sentence_offset,
+                                                section=section))
+        if section == "body":
+            sentences_seen[index] += len(list(doc.sents)) if doc.has_annotation(
+                "SENT_START") else 1
+    return found
+
+
+def extract_entities(articles: list[Article], nlp: Language, gazetteer: Gazetteer, *,
+                     max_chunk_chars: int = 100_000, batch_size: int = 32,
+                     n_process: int = 1) -> StageResult[AnalyzedArticle]:
+    """Mentions with canonical entities for a batch of articles.
+
+    The batch goes through ``nlp.pipe`` in one stream; if that fails, each article is retried
+    alone so one bad article is quarantined and the others still get their entities.
+    """
+    result: StageResult[AnalyzedArticle] = StageResult()
+    options = {"max_chunk_chars": max_chunk_chars, "batch_size": batch_size}
+    try:
+        found = _candidates(articles, nlp, gazetteer, n_process=n_process, **options)
+    except Exception:  # noqa: BLE001 - isolate the article at fault below, one by one
+        found = {}
+        for index, article in enumerate(articles):
+            try:
+                found[index] = _candidates([article], nlp, gazetteer, n_process=1,
+                                           **options).get(0, [])
+            except Exception as exc:  # noqa: BLE001 - quarantined with its reason
+                result.failed.append(ItemFailure(article.raw.source_uri, STAGE,
+                                                 type(exc).__name__, str(exc) or repr(exc)))
+    failed = {f.source_uri for f in result.failed}
+    for index, article in enumerate(articles):
+        if article.raw.source_uri in failed:
+            continue
+        mentions = resolve_mentions(found.get(index, []), gazetteer)
+        result.ok.append(AnalyzedArticle(article=article, mentions=mentions))
+    return result

@@ -1,0 +1,241 @@
+"""From spaCy's entity spans to canonical entities: the part raw NER gets wrong.
+
+Two passes. :func:`candidates_from_doc` works on one parsed text and looks at the words around
+each span: it strips titles and roles from names, drops role fragments (``US National Security``
+in ``US National Security Adviser Jake Sullivan``) and notes the country a role phrase gives a
+name (``Chinese Foreign Minister Wang Yi`` → CHN). :func:`resolve_mentions` works on a whole
+article: short names resolve to the full name seen in the same article (``Wang`` → ``Wang Yi``),
+nationality adjectives and aliases resolve to one country entity, and every mention gets its
+canonical entity.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from pipeline.entities.gazetteer import CountryRef, Gazetteer
+from pipeline.records import Mention
+
+ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW",
+                           "PRODUCT", "WORK_OF_ART", "LANGUAGE"})
+"""spaCy labels that name things; dates, numbers and amounts are not entities here."""
+
+_PLACE_LABELS = frozenset({"GPE", "NORP", "LOC", "ORG", "PERSON", "FAC"})
+_SHORT_NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "PRODUCT",
+                                "WORK_OF_ART", "EVENT"})
+_TITLE_JOINERS = frozenset({"of", "the", "for", "and", "-"})
+_POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
+
+
+@dataclass(slots=True)
+class Candidate:
+    """One entity span of one parsed text, with what its context says."""
+
+    text: str
+    label: str
+    start_char: int
+    end_char: int
+    sentence_index: int
+    section: str
+    name_tokens: tuple[str, ...]
+    role_country: str | None = None
+
+
+def _leading_country(words: list[str], gazetteer: Gazetteer) -> tuple[CountryRef | None, int]:
+    """A country named by the first one to three words (``North Korean leader`` → PRK, 2)."""
+    for width in (3, 2, 1):
+        if len(words) >= width:
+            ref = gazetteer.country(" ".join(words[:width]), subdivisions=False)
+            if ref is not None:
+                return ref, width
+    return None, 0
+
+
+def _span_country(words: list[str], gazetteer: Gazetteer) -> CountryRef | None:
+    """The country a span names as a whole or starts with (``Russian Foreign Ministry``)."""
+    return gazetteer.country(" ".join(words), subdivisions=False) or _leading_country(
+        words, gazetteer)[0]
+
+
+def _country_at(doc: Doc, index: int, gazetteer: Gazetteer) -> CountryRef | None:
+    """The country named by the entity (or words) ending at token ``index``."""
+    if index < 0:
+        return None
+    for ent in doc.ents:
+        if ent.start <= index < ent.end:
+            return _span_country([t.text for t in doc[ent.start:index + 1]], gazetteer)
+    for width in (3, 2, 1):
+        if index - width + 1 >= 0:
+            ref = gazetteer.country(doc[index - width + 1:index + 1].text, subdivisions=False)
+            if ref is not None:
+                return ref
+    return None
+
+
+def _role_country_before(doc: Doc, start: int, gazetteer: Gazetteer) -> str | None:
+    """Country of a role phrase right before a name: ``Russian President``, ``China's top
+    diplomat,``, ``US National Security Adviser``. At least one title word is required."""
+    i = start - 1
+    if i >= 0 and doc[i].text == ",":  # appositive: "China's top diplomat, Wang Yi"
+        i -= 1
+    titles = 0
+    while i >= 0 and (gazetteer.is_title_word(doc[i].text)
+                      or (titles and doc[i].lower_ in _TITLE_JOINERS)):
+        titles += gazetteer.is_title_word(doc[i].text)
+        i -= 1
+    if not titles:
+        return None
+    if i >= 0 and doc[i].text in _POSSESSIVES:
+        i -= 1
+    ref = _country_at(doc, i, gazetteer)
+    return ref.alpha3 if ref else None
+
+
+def _is_title_or_joiner(token: Token, gazetteer: Gazetteer) -> bool:
+    return gazetteer.is_title_word(token.text) or token.lower_ in _TITLE_JOINERS
+
+
+def _is_role_fragment(ent: Span, gazetteer: Gazetteer) -> bool:
+    """A non-person span that is really the front of a title: all its words after an optional
+    country are title words, and the words after it lead, through more title words, to a name."""
+    words = [t for t in ent if t.text not in _POSSESSIVES]
+    _ref, width = _leading_country([t.text for t in words], gazetteer)
+    rest = words[width:]
+    if not rest or not all(_is_title_or_joiner(t, gazetteer) for t in rest):
+        return False
+    doc = ent.doc
+    i = ent.end
+    while i < len(doc) and _is_title_or_joiner(doc[i], gazetteer):
+        i += 1
+    return i < len(doc) and doc[i].ent_type_ == "PERSON"
+
+
+def _name_bounds(ent: Span, gazetteer: Gazetteer) -> tuple[int, int]:
+    """Token bounds of the name inside a span: leading "the", roles and trailing possessives off."""
+    doc = ent.doc
+    start, end = ent.start, ent.end
+    while end > start and doc[end - 1].text in _POSSESSIVES:
+        end -= 1
+    if start < end and doc[start].lower_ == "the":
+        start += 1
+    if ent.label_ == "PERSON":
+        # "Russian President Vladimir Putin" tagged whole: skip the country and the titles.
+        _ref, width = _leading_country([t.text for t in doc[start:end - 1]], gazetteer)
+        titled = start + width
+        while titled < end - 1 and _is_title_or_joiner(doc[titled], gazetteer):
+            titled += 1
+        if titled > start + width:
+            start = titled
+    return start, end
+
+
+def candidates_from_doc(doc: Doc, gazetteer: Gazetteer, *, char_offset: int = 0,
+                        sentence_offset: int = 0, section: str = "body") -> list[Candidate]:
+    """Entity candidates of one parsed text, with offsets shifted into the article's text."""
+    sentence_starts = ([s.start for s in doc.sents] if doc.has_annotation("SENT_START")
+                       else [0])
+    candidates = []
+    for ent in doc.ents:
+        if ent.label_ not in ENTITY_LABELS:
+            continue
+        if ent.label_ != "PERSON" and _is_role_fragment(ent, gazetteer):
+            continue
+        start, end = _name_bounds(ent, gazetteer)
+        name = doc[start:end]
+        if not any(t.is_alpha for t in name):
+            continue
+        role_country = None
+        if ent.label_ == "ORG":
+            ref = _span_country([t.text for t in name], gazetteer) or _country_at(
+                doc, start - 1, gazetteer)
+            role_country = ref.alpha3 if ref else None
+        role_country = role_country or _role_country_before(doc, start, gazetteer)
+        candidates.append(Candidate(
+            text=name.text,
+            label=ent.label_,
+            start_char=char_offset + name.start_char,
+            end_char=char_offset + name.end_char,
+            sentence_index=sentence_offset + bisect_right(sentence_starts, start) - 1,
+            section=section,
+            name_tokens=tuple(t.text for t in name),
+            role_country=role_country,
+        ))
+    return candidates
+
+
+@dataclass(slots=True)
+class _Entity:
+    name: str
+    type: str
+    country_code: str | None
+
+
+def _contains(full: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    n = len(part)
+    return any(full[i:i + n] == part for i in range(len(full) - n + 1))
+
+
+def _full_name_for(index: int, candidates: list[Candidate]) -> Candidate | None:
+    """The longer PERSON name this short mention abbreviates: nearest before, else first after."""
+    short = candidates[index]
+    if short.label not in _SHORT_NAME_LABELS or len(short.name_tokens) > 2:
+        return None
+    matches = [
+        (i, c) for i, c in enumerate(candidates)
+        if c.label == "PERSON" and len(c.name_tokens) > len(short.name_tokens)
+        and _contains(c.name_tokens, short.name_tokens)
+    ]
+    before = [c for i, c in matches if i < index]
+    if before:
+        return before[-1]
+    return matches[0][1] if matches else None
+
+
+def _entity_for(index: int, candidates: list[Candidate], gazetteer: Gazetteer) -> _Entity:
+    cand = candidates[index]
+    org = gazetteer.organization(cand.text)
+    if org is not None:
+        return _Entity(org.name, org.type, org.country_code)
+    if cand.label in _PLACE_LABELS:
+        # Exact country names, aliases, demonyms and capitals, whatever spaCy called them
+        # ("Kyiv" as PERSON, "Minsk" as ORG); subdivisions only where spaCy saw a place.
+        ref = gazetteer.country(cand.text, subdivisions=cand.label in ("GPE", "LOC"))
+        if ref is not None and ref.kind in ("name", "alias", "demonym"):
+            return _Entity(ref.country_name, "GPE", ref.alpha3)
+        if ref is not None:
+            return _Entity(ref.form, "GPE" if cand.label != "LOC" else "LOC", ref.alpha3)
+    full = _full_name_for(index, candidates)
+    if full is not None:
+        return _Entity(full.text, "PERSON", None)
+    return _Entity(cand.text, cand.label, cand.role_country if cand.label != "NORP" else None)
+
+
+def resolve_mentions(candidates: list[Candidate], gazetteer: Gazetteer) -> list[Mention]:
+    """Canonical entity for every candidate of one article, in the article's order."""
+    ordered = sorted(candidates, key=lambda c: (c.section != "title", c.start_char))
+    entities = [_entity_for(i, ordered, gazetteer) for i in range(len(ordered))]
+    # A person's country is the first one a role phrase gives any of their mentions.
+    person_country: dict[str, str] = {}
+    for cand, entity in zip(ordered, entities, strict=True):
+        if entity.type == "PERSON" and cand.role_country:
+            person_country.setdefault(entity.name, cand.role_country)
+    mentions = []
+    for cand, entity in zip(ordered, entities, strict=True):
+        country = entity.country_code
+        if entity.type == "PERSON":
+            country = person_country.get(entity.name)
+        mentions.append(Mention(
+            text=cand.text,
+            label=cand.label,
+            start_char=cand.start_char,
+            end_char=cand.end_char,
+            sentence_index=cand.sentence_index,
+            section=cand.section,
+            entity_name=entity.name,
+            entity_type=entity.type,
+            country_code=country,
+        ))
+    return mentions

@@ -1,0 +1,148 @@
+"""Lookup tables for canonical entities: countries, organizations and role words.
+
+Built once per run from the data files in ``pipeline/data`` plus pycountry (the ISO 3166 names
+and subdivisions), then passed to the functions that need it. It is an ordinary object: nothing
+is cached at module level.
+"""
+
+from __future__ import annotations
+
+import csv
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import pycountry
+
+_DATA = resources.files("pipeline") / "data"
+
+_USER_ASSIGNED = frozenset({"XKX"})
+"""Codes in common use that ISO has not assigned (Kosovo)."""
+
+_GENERIC_PLACE_WORDS = frozenset(
+    "north south east west central northern southern eastern western capital centre center "
+    "coast coastal islands island lakes lake upper lower middle river mountain mountains "
+    "valley plateau highlands lowlands border region district city".split())
+"""Subdivisions named only with these words ("West", "Central") are common words, not places."""
+
+
+@dataclass(frozen=True, slots=True)
+class CountryRef:
+    """What a country name, alias, demonym or capital refers to."""
+
+    alpha3: str
+    country_name: str
+    kind: str
+    """``name``, ``alias``, ``demonym``, ``capital`` or ``subdivision``."""
+    form: str
+    """The table's spelling of the matched name (``Paris`` for ``PARIS``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class KnownOrg:
+    name: str
+    type: str
+    country_code: str | None
+
+
+def lookup_key(text: str) -> str:
+    """Case-, accent- and punctuation-tolerant key: ``U.S.`` → ``us``, ``Türkiye`` → ``turkiye``."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = stripped.replace("’", "'").lower().replace(".", "")
+    return " ".join(stripped.replace("-", " ").split())
+
+
+def _strip_article(text: str) -> str:
+    return text[4:] if text.lower().startswith("the ") else text
+
+
+class Gazetteer:
+    """Countries, organizations and role words, looked up by normalized surface form."""
+
+    def __init__(self, data_dir: Path | None = None) -> None:
+        base = Path(str(data_dir or _DATA))
+        self._countries: dict[str, CountryRef] = {}
+        self._country_names: dict[str, str] = {}
+        self._orgs: dict[str, KnownOrg] = {}
+        self._load_countries(base / "countries.tsv")
+        self._load_subdivisions()
+        self._load_orgs(base / "organizations.tsv")
+        self.title_words = frozenset(
+            line.strip().lower()
+            for line in (base / "titles.txt").read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")
+        )
+
+    def _load_countries(self, path: Path) -> None:
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle, delimiter="\t"))
+        for row in rows:
+            code, name = row["alpha3"].strip(), row["name"].strip()
+            self._country_names[code] = name
+            if code not in _USER_ASSIGNED and pycountry.countries.get(alpha_3=code) is None:
+                raise ValueError(f"{path}: {code} is not an ISO 3166-1 alpha-3 code")
+            # pycountry's own names are not added: some are ambiguous in news text ("Congo").
+            names = {name: "name"}
+            for column, kind in (("aliases", "alias"), ("demonyms", "demonym"),
+                                 ("capitals", "capital")):
+                for value in (row.get(column) or "").split("|"):
+                    if value.strip():
+                        names.setdefault(value.strip(), kind)
+            for value, kind in names.items():
+                for form in {value, _strip_article(value)}:
+                    self._countries.setdefault(lookup_key(form),
+                                               CountryRef(code, name, kind, _strip_article(value)))
+
+    def _load_subdivisions(self) -> None:
+        """ISO 3166-2 subdivision names (states, provinces, oblasts) whose name is unambiguous."""
+        owners: dict[str, set[str]] = defaultdict(set)
+        for subdivision in pycountry.subdivisions:
+            country = pycountry.countries.get(alpha_2=subdivision.country_code)
+            if country is not None:
+                owners[lookup_key(subdivision.name)].add(country.alpha_3)
+        names = {lookup_key(s.name): s.name for s in pycountry.subdivisions}
+        for key, codes in owners.items():
+            if len(codes) != 1 or key in self._countries or set(key.split()) <= _GENERIC_PLACE_WORDS:
+                continue
+            code = next(iter(codes))
+            if code in self._country_names:
+                self._countries[key] = CountryRef(code, self._country_names[code],
+                                                  "subdivision", names[key])
+
+    def _load_orgs(self, path: Path) -> None:
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle, delimiter="\t"):
+                org = KnownOrg(row["name"], row["type"] or "ORG", row["country_code"] or None)
+                for form in [org.name, *(row.get("aliases") or "").split("|")]:
+                    if form.strip():
+                        self._orgs.setdefault(lookup_key(_strip_article(form.strip())), org)
+
+    def country(self, text: str, *, subdivisions: bool = True) -> CountryRef | None:
+        """The country a name, alias, demonym, capital or subdivision refers to, if known."""
+        ref = self._country(text)
+        if ref is not None and ref.kind == "subdivision" and not subdivisions:
+            return None
+        return ref
+
+    def _country(self, text: str) -> CountryRef | None:
+        key = lookup_key(text)
+        ref = self._countries.get(key)
+        if ref is None and key.startswith("the "):
+            ref = self._countries.get(key[4:])
+        if ref is None and key.endswith("'s"):
+            ref = self._countries.get(key[:-2])
+        return ref
+
+    def country_name(self, alpha3: str) -> str | None:
+        """The short English name newsflow uses for a country code."""
+        return self._country_names.get(alpha3)
+
+    def organization(self, text: str) -> KnownOrg | None:
+        """A well-known organization by any of its names (``ICC``, ``the United Nations``)."""
+        return self._orgs.get(lookup_key(_strip_article(text)))
+
+    def is_title_word(self, word: str) -> bool:
+        return word.lower().strip(".") in self.title_words

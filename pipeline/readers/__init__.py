@@ -1,0 +1,97 @@
+"""Readers: one small module per input format, each turning a file into raw articles.
+
+A reader is a function ``(path, content) -> Iterator[RawArticle | ItemFailure]``. Adding a format
+means writing one reader module and registering its suffixes in :data:`READERS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.errors import ItemError, RunError
+from pipeline.readers import html, jsonl, txt
+from pipeline.readers.files import read_bytes
+from pipeline.records import ItemFailure, RawArticle
+
+Reader = Callable[[Path, bytes], Iterator[RawArticle | ItemFailure]]
+
+READERS: dict[str, Reader] = {
+    ".txt": txt.read_txt,
+    ".html": html.read_html,
+    ".htm": html.read_html,
+    ".jsonl": jsonl.read_jsonl,
+}
+"""Reader for each file suffix (lower case)."""
+
+STAGE = "read"
+
+
+@dataclass(slots=True)
+class Discovery:
+    """The files a set of input paths expands to."""
+
+    files: list[Path] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+    """Files inside directories whose suffix no reader handles; listed, not read."""
+
+
+def discover_files(paths: Iterable[str | Path]) -> Discovery:
+    """Expand files and directories (recursively) into the files to read, in a stable order.
+
+    A path that does not exist or cannot be listed is a run-level error: the user named it.
+    Files named explicitly are kept whatever their suffix (an unsupported one becomes an item
+    error); inside directories, unsupported and hidden files are skipped and listed.
+    """
+    found = Discovery()
+    seen: set[Path] = set()
+    for given in paths:
+        path = Path(given).expanduser()
+        if not path.exists():
+            raise RunError(f"input path does not exist: {path}")
+        if path.is_dir():
+            try:
+                children = sorted(p for p in path.rglob("*") if p.is_file())
+            except OSError as exc:
+                raise RunError(f"cannot list directory {path}: {exc.strerror or exc}") from exc
+            for child in children:
+                relative = child.relative_to(path)
+                if any(part.startswith(".") for part in relative.parts):
+                    continue
+                if child.suffix.lower() in READERS:
+                    _add(found.files, seen, child)
+                else:
+                    found.skipped.append(child)
+        else:
+            _add(found.files, seen, path)
+    return found
+
+
+def _add(files: list[Path], seen: set[Path], path: Path) -> None:
+    resolved = path.resolve()
+    if resolved not in seen:
+        seen.add(resolved)
+        files.append(resolved)
+
+
+def read_file(path: Path, *, max_bytes: int) -> Iterator[RawArticle | ItemFailure]:
+    """Read one file with the reader for its suffix; failures come back as ``ItemFailure``."""
+    uri = path.resolve().as_uri()
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        supported = ", ".join(sorted(READERS))
+        yield ItemFailure(uri, STAGE, "UnsupportedFormat",
+                          f"no reader for '{path.suffix or path.name}' files (supported: {supported})")
+        return
+    try:
+        content = read_bytes(path, max_bytes=max_bytes)
+        yield from reader(path, content)
+    except ItemError as exc:
+        yield ItemFailure(uri, exc.stage, exc.error_type, exc.reason)
+
+
+def read_paths(files: Iterable[Path], *, max_bytes: int) -> Iterator[RawArticle | ItemFailure]:
+    """Read every file in turn; one bad file never stops the others."""
+    for path in files:
+        yield from read_file(path, max_bytes=max_bytes)

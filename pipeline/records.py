@@ -1,0 +1,89 @@
+"""The records that flow between stages.
+
+Plain dataclasses so every stage is a function from a list of records to a list of records,
+testable without Prefect or a database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass(slots=True)
+class RawArticle:
+    """An article as a reader found it, before cleaning."""
+
+    source_uri: str
+    """Where it was read from: a ``file://`` URI (with ``#line=N`` for JSONL) or a fetched URL."""
+    format: str
+    """Which reader produced it (``txt``, ``html``, ``jsonl``)."""
+    text: str
+    url: str | None = None
+    title: str | None = None
+    author: str | None = None
+    site_name: str | None = None
+    published_at: datetime | None = None
+    published_at_source: str | None = None
+    """Where ``published_at`` came from (``dateline``, ``metadata``, ``jsonl``)."""
+    language: str | None = None
+    """The language the source declares, if any; cleaning detects it when absent."""
+    image: str | None = None
+    source_name: str | None = None
+
+
+@dataclass(slots=True)
+class Article:
+    """A cleaned article, ready for NLP and loading."""
+
+    raw: RawArticle
+    text: str
+    content_hash: str
+    word_count: int
+    language: str | None
+    title: str | None
+
+
+@dataclass(slots=True)
+class Mention:
+    """One entity mention in an article, already resolved to its canonical entity."""
+
+    text: str
+    label: str
+    start_char: int
+    end_char: int
+    sentence_index: int
+    section: str
+    """``title`` or ``body``: offsets are into the article's title or its text."""
+    entity_name: str
+    entity_type: str
+    country_code: str | None = None
+
+
+@dataclass(slots=True)
+class AnalyzedArticle:
+    """An article with its mentions; what the loader takes."""
+
+    article: Article
+    mentions: list[Mention] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ItemFailure:
+    """An article that failed at one stage; loaded into ``ingest_errors``."""
+
+    source_uri: str
+    stage: str
+    error_type: str
+    message: str
+
+
+@dataclass(slots=True)
+class StageResult(Generic[T]):
+    """What a stage returns for a batch: the items that passed and the ones that failed."""
+
+    ok: list[T] = field(default_factory=list)
+    failed: list[ItemFailure] = field(default_factory=list)
