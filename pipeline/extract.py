@@ -5,20 +5,28 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import lxml.html
 import trafilatura
 
 from pipeline.dates import parse_iso_datetime
 from pipeline.errors import ItemError
+from pipeline.metadata import page_dates
 
 STAGE = "extract"
 
 _DATE_PARAMS = {
-    "extensive_search": True,
+    # Extensive search guesses from copyright lines and URLs ("© 2024" → 2024-01-01); a
+    # missing date is better than an invented one.
+    "extensive_search": False,
     "original_date": True,  # the publication date, not the last modification
     "outputformat": "%Y-%m-%dT%H:%M:%S%z",
 }
+
+_MIN_CONFIDENT_CHARS = 250
+"""Shorter extractions are checked again in precision mode: on a page with no story,
+trafilatura's fallbacks return whatever text is left, such as a cookie banner."""
 
 
 @dataclass(slots=True)
@@ -29,6 +37,8 @@ class ExtractedPage:
     title: str | None
     author: str | None
     published_at: datetime | None
+    published_at_source: str | None
+    modified_at: datetime | None
     site_name: str | None
     url: str | None
     language: str | None
@@ -38,29 +48,43 @@ def extract_page(html: str | bytes, *, url: str | None = None) -> ExtractedPage:
     """Extract the article text and metadata; a page with no main text is an :class:`ItemError`."""
     if isinstance(html, bytes) and not html.strip() or isinstance(html, str) and not html.strip():
         raise ItemError(STAGE, "HTML page is empty", error_type="EmptyInput")
+    document = _extract(html, url=url, favor_precision=False)
+    if document is not None and len((document.text or "").strip()) < _MIN_CONFIDENT_CHARS:
+        document = _extract(html, url=url, favor_precision=True)
+    if document is None or not (document.text or "").strip():
+        raise ItemError(STAGE, "no article text found in the HTML page", error_type="NoContent")
+    title = _clean(document.title)
+    dates = page_dates(html)
+    published, source = dates.published_at, dates.source
+    if published is None:
+        published = _parse_date(document.date)
+        source = "htmldate" if published else None
+    return ExtractedPage(
+        text=_drop_leading_title(document.text, title),
+        title=title,
+        author=_clean(document.author),
+        published_at=published,
+        published_at_source=source,
+        modified_at=dates.modified_at,
+        site_name=_clean(document.sitename),
+        url=_clean(document.url),
+        language=_declared_language(html),
+    )
+
+
+def _extract(html: str | bytes, *, url: str | None, favor_precision: bool) -> Any:
     try:
-        document = trafilatura.bare_extraction(
+        return trafilatura.bare_extraction(
             html,
             url=url,
             with_metadata=True,
             include_comments=False,
             include_tables=True,
+            favor_precision=favor_precision,
             date_extraction_params=_DATE_PARAMS,
         )
     except (ValueError, TypeError, lxml.etree.LxmlError) as exc:
         raise ItemError(STAGE, f"HTML could not be parsed: {exc}", error_type="ParseError") from exc
-    if document is None or not (document.text or "").strip():
-        raise ItemError(STAGE, "no article text found in the HTML page", error_type="NoContent")
-    title = _clean(document.title)
-    return ExtractedPage(
-        text=_drop_leading_title(document.text, title),
-        title=title,
-        author=_clean(document.author),
-        published_at=_parse_date(document.date),
-        site_name=_clean(document.sitename),
-        url=_clean(document.url),
-        language=_declared_language(html),
-    )
 
 
 def _clean(value: str | None) -> str | None:

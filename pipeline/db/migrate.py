@@ -12,6 +12,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import OperationalError
 
@@ -20,20 +21,21 @@ from pipeline.errors import RunError, SchemaOutOfDateError
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "db" / "migrations"
 
 
-def alembic_config(engine: Engine) -> Config:
+def alembic_config(engine: Engine, migrations_dir: Path | None = None) -> Config:
     """An Alembic config that runs on ``engine`` (see ``db/migrations/env.py``)."""
-    if not (MIGRATIONS_DIR / "env.py").exists():
-        raise RunError(f"migrations not found at {MIGRATIONS_DIR}: install newsflow from its "
+    directory = migrations_dir or MIGRATIONS_DIR
+    if not (directory / "env.py").exists():
+        raise RunError(f"migrations not found at {directory}: install newsflow from its "
                        "source tree (pip install -e .)")
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(directory))
     config.set_main_option("path_separator", "os")
     config.attributes["engine"] = engine
     return config
 
 
-def head_revision(engine: Engine) -> str | None:
-    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+def head_revision(engine: Engine, migrations_dir: Path | None = None) -> str | None:
+    return ScriptDirectory.from_config(alembic_config(engine, migrations_dir)).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -45,8 +47,8 @@ def current_revision(engine: Engine) -> str | None:
         raise RunError(f"cannot connect to the database: {_first_line(exc)}") from exc
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    command.upgrade(alembic_config(engine), revision)
+def upgrade(engine: Engine, revision: str = "head", migrations_dir: Path | None = None) -> None:
+    command.upgrade(alembic_config(engine, migrations_dir), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
@@ -60,13 +62,13 @@ class SchemaStatus:
     created: bool
 
 
-def ensure_schema(engine: Engine) -> SchemaStatus:
+def ensure_schema(engine: Engine, migrations_dir: Path | None = None) -> SchemaStatus:
     """Create the schema on an empty database; refuse one behind the newest migration.
 
     Upgrading an existing database is a deliberate step (``newsflow db upgrade``): a run never
     alters a schema that holds data.
     """
-    current, head = current_revision(engine), head_revision(engine)
+    current, head = current_revision(engine), head_revision(engine, migrations_dir)
     if current == head:
         return SchemaStatus(current, head, created=False)
     if current is None:
@@ -75,10 +77,14 @@ def ensure_schema(engine: Engine) -> SchemaStatus:
             raise RunError(
                 f"the database has tables ({', '.join(sorted(tables)[:5])}…) but no newsflow "
                 "schema version: point --db at an empty or newsflow database")
-        upgrade(engine)
+        upgrade(engine, migrations_dir=migrations_dir)
         return SchemaStatus(head, head, created=True)
-    script = ScriptDirectory.from_config(alembic_config(engine))
-    if script.get_revision(current) is None:
+    script = ScriptDirectory.from_config(alembic_config(engine, migrations_dir))
+    try:
+        known = script.get_revision(current) is not None
+    except CommandError:
+        known = False
+    if not known:
         raise RunError(f"the database is at revision {current}, which this newsflow does not "
                        "know: it was written by a newer version")
     raise SchemaOutOfDateError(

@@ -7,7 +7,12 @@ from collections.abc import Iterator
 
 from spacy.language import Language
 
-from pipeline.entities.canonical import Candidate, candidates_from_doc, resolve_mentions
+from pipeline.entities.canonical import (
+    Candidate,
+    candidates_from_doc,
+    resolve_mentions,
+    sentences,
+)
 from pipeline.entities.chunks import split_text
 from pipeline.entities.gazetteer import Gazetteer
 from pipeline.entities.model import load_model
@@ -42,8 +47,7 @@ def _candidates(articles: list[Article], nlp: Language, gazetteer: Gazetteer, *,
                                                 sentence_offset=sentence_offset,
                                                 section=section))
         if section == "body":
-            sentences_seen[index] += len(list(doc.sents)) if doc.has_annotation(
-                "SENT_START") else 1
+            sentences_seen[index] += len(sentences(doc))
     return found
 
 
@@ -56,7 +60,9 @@ def extract_entities(articles: list[Article], nlp: Language, gazetteer: Gazettee
     alone so one bad article is quarantined and the others still get their entities.
     """
     result: StageResult[AnalyzedArticle] = StageResult()
-    options = {"max_chunk_chars": max_chunk_chars, "batch_size": batch_size}
+    # Whatever the setting, no chunk may reach the model's own limit, where spaCy raises.
+    chunk_limit = max(1, min(max_chunk_chars, nlp.max_length - 1))
+    options = {"max_chunk_chars": chunk_limit, "batch_size": batch_size}
     try:
         found = _candidates(articles, nlp, gazetteer, n_process=n_process, **options)
     except Exception:  # noqa: BLE001 - isolate the article at fault below, one by one

@@ -132,11 +132,18 @@ def _name_bounds(ent: Span, gazetteer: Gazetteer) -> tuple[int, int]:
     return start, end
 
 
+def sentences(doc: Doc) -> list[Span]:
+    """The doc's sentences that hold more than whitespace (paragraph breaks are not sentences,
+    so numbering does not depend on where a long text was split)."""
+    if not doc.has_annotation("SENT_START"):
+        return [doc[:]] if doc.text.strip() else []
+    return [s for s in doc.sents if s.text.strip()]
+
+
 def candidates_from_doc(doc: Doc, gazetteer: Gazetteer, *, char_offset: int = 0,
                         sentence_offset: int = 0, section: str = "body") -> list[Candidate]:
     """Entity candidates of one parsed text, with offsets shifted into the article's text."""
-    sentence_starts = ([s.start for s in doc.sents] if doc.has_annotation("SENT_START")
-                       else [0])
+    sentence_starts = [s.start for s in sentences(doc)] or [0]
     candidates = []
     for ent in doc.ents:
         if ent.label_ not in ENTITY_LABELS:
@@ -145,7 +152,7 @@ def candidates_from_doc(doc: Doc, gazetteer: Gazetteer, *, char_offset: int = 0,
             continue
         start, end = _name_bounds(ent, gazetteer)
         name = doc[start:end]
-        if not any(t.is_alpha for t in name):
+        if not any(ch.isalpha() for ch in name.text):
             continue
         role_country = None
         if ent.label_ == "ORG":

@@ -21,6 +21,7 @@ def read_html(path: Path, content: bytes) -> Iterator[RawArticle | ItemFailure]:
         author=page.author,
         site_name=page.site_name,
         published_at=page.published_at,
-        published_at_source="metadata" if page.published_at else None,
+        published_at_source=page.published_at_source,
+        modified_at=page.modified_at,
         language=page.language,
     )

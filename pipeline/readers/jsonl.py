@@ -84,6 +84,7 @@ def parse_jsonl_record(line: str, *, source_uri: str) -> RawArticle:
         article.language = article.language or page.language
         if article.published_at is None and page.published_at is not None:
             article.published_at = page.published_at
-            article.published_at_source = "metadata"
+            article.published_at_source = page.published_at_source
+        article.modified_at = page.modified_at
         return article
     raise ItemError(STAGE, "record has neither 'text' nor 'html'", error_type="MalformedRecord")

@@ -56,6 +56,7 @@ def upgrade() -> None:
     sa.Column('site_name', sa.Text(), nullable=True),
     sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('published_at_source', sa.String(length=40), nullable=True),
+    sa.Column('modified_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('language', sa.String(length=16), nullable=True),
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('content_hash', sa.String(length=64), nullable=False),

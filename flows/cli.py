@@ -1,0 +1,228 @@
+"""The ``newsflow`` command line: a thin layer over :mod:`pipeline` and the flows."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pipeline.db.engine import make_engine
+from pipeline.db.migrate import current_revision, downgrade, ensure_schema, head_revision, upgrade
+from pipeline.errors import RunError
+from pipeline.settings import Settings, load_settings
+
+app = typer.Typer(help="newsflow: news articles in, normalized SQL tables out.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+db_app = typer.Typer(help="Database schema: create, upgrade, inspect.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+out = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[str | None, typer.Option(
+    "--db", help="Database URL (default: NEWSFLOW_DATABASE_URL, else sqlite:///newsflow.db).")]
+ConfigOption = Annotated[Path | None, typer.Option(
+    "--config", help="TOML settings file (default: NEWSFLOW_CONFIG, else ./newsflow.toml).")]
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[bold red]newsflow: error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def _settings(config: Path | None, **overrides: object) -> Settings:
+    try:
+        return load_settings(config, **overrides)
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        raise _fail(f"invalid settings: {exc}") from exc
+
+
+def _quiet_prefect(verbose: bool) -> None:
+    """Keep the terminal to our progress bar and summary unless asked for Prefect's logs.
+
+    Must run before Prefect is imported; explicit environment settings win.
+    """
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None, config: ConfigOption = None,
+               revision: Annotated[str, typer.Argument(help="Target revision.")] = "head"
+               ) -> None:
+    """Create the schema or bring it up to the newest migration."""
+    settings = _settings(config, database_url=db)
+    try:
+        engine = make_engine(settings.database_url)
+        before = current_revision(engine)
+        upgrade(engine, revision)
+        after = current_revision(engine)
+    except RunError as exc:
+        raise _fail(str(exc)) from exc
+    out.print(f"database {engine.url.render_as_string(True)}: {before or 'empty'} → {after}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision, e.g. -1 or base.")],
+                 db: DbOption = None, config: ConfigOption = None) -> None:
+    """Step the schema back to an earlier migration (drops what later ones added)."""
+    settings = _settings(config, database_url=db)
+    try:
+        engine = make_engine(settings.database_url)
+        downgrade(engine, revision)
+        out.print(f"database {engine.url.render_as_string(True)}: now at "
+                  f"{current_revision(engine) or 'base (empty)'}")
+    except RunError as exc:
+        raise _fail(str(exc)) from exc
+
+
+@db_app.command("current")
+def db_current(db: DbOption = None, config: ConfigOption = None) -> None:
+    """Show the database's schema revision and the newest one available."""
+    settings = _settings(config, database_url=db)
+    try:
+        engine = make_engine(settings.database_url)
+        current, head = current_revision(engine), head_revision(engine)
+    except RunError as exc:
+        raise _fail(str(exc)) from exc
+    state = "up to date" if current == head else (
+        "empty: run `newsflow db upgrade`" if current is None else
+        "behind: run `newsflow db upgrade`")
+    out.print(f"current: {current or 'none'}\nhead:    {head}\n{state}")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files and directories to read.")],
+    db: DbOption = None,
+    config: ConfigOption = None,
+    batch_size: Annotated[int | None, typer.Option(help="Articles per batch.", min=1)] = None,
+    model: Annotated[str | None, typer.Option(help="spaCy model name to load.")] = None,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect logs.")] = False,
+) -> None:
+    """Read articles (.txt, .html, .jsonl) from files and directories into the database."""
+    settings = _settings(config, database_url=db, batch_size=batch_size, spacy_model=model)
+    _quiet_prefect(verbose)
+    from pipeline.entities.model import resolve_model_name
+    from pipeline.readers import discover_files
+
+    try:  # everything that can stop the whole run, checked before the flow starts
+        discovery = discover_files(paths)
+        engine = make_engine(settings.database_url)
+        status = ensure_schema(engine)
+        resolve_model_name(settings.spacy_model)
+    except RunError as exc:
+        raise _fail(str(exc)) from exc
+    if status.created:
+        err.print(f"created the newsflow schema ({status.head}) in "
+                  f"{engine.url.render_as_string(True)}")
+    if not discovery.files:
+        raise _fail("no readable files (.txt, .html, .htm, .jsonl) under the given paths")
+
+    from flows.ingest import IngestSummary, ingest_flow
+
+    bar = Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
+                   TextColumn("files · {task.fields[status]}"), TimeElapsedColumn(),
+                   console=err, disable=not progress or not err.is_terminal, transient=False)
+    with bar:
+        task_id = bar.add_task("files", total=len(discovery.files), status="starting")
+
+        def report(summary: IngestSummary, files_done: int) -> None:
+            bar.update(task_id, completed=files_done,
+                       status=f"{summary.new} new, {summary.duplicate} dup, "
+                              f"{summary.failed} failed")
+
+        try:
+            summary = ingest_flow([str(p) for p in paths], settings=settings, progress=report)
+        except RunError as exc:
+            raise _fail(str(exc)) from exc
+        except KeyboardInterrupt:
+            raise _fail("interrupted; loaded batches are kept, re-run to continue", 130) from None
+    _print_summary(summary)
+
+
+def _print_summary(summary: object) -> None:
+    from flows.ingest import IngestSummary
+
+    assert isinstance(summary, IngestSummary)
+    table = Table(title=f"ingest run {summary.run_id}", show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    table.add_row("files read", f"{summary.files}")
+    if summary.skipped_files:
+        table.add_row("files skipped (no reader)", f"{summary.skipped_files}")
+    table.add_row("articles read", f"{summary.read}")
+    table.add_row("new", f"{summary.new}")
+    table.add_row("duplicate", f"{summary.duplicate}")
+    failed = ", ".join(f"{n} {stage}" for stage, n in sorted(summary.failures_by_stage.items()))
+    table.add_row("failed", f"{summary.failed}" + (f" ({failed})" if failed else ""))
+    table.add_row("entity mentions", f"{summary.mentions}")
+    stages = " · ".join(f"{stage} {sec:.1f}s" for stage, sec in summary.stage_seconds.items())
+    table.add_row("time", f"{summary.seconds:.1f}s ({stages})")
+    table.add_row("database", summary.database)
+    out.print(table)
+    if summary.failed:
+        out.print(f"failures are in ingest_errors: SELECT * FROM ingest_errors "
+                  f"WHERE run_id = {summary.run_id};", highlight=False)
+
+
+@app.command()
+def stats(db: DbOption = None, config: ConfigOption = None,
+          top: Annotated[int, typer.Option(help="How many top entities to list.", min=1)] = 15,
+          ) -> None:
+    """Row counts, date range, languages, top entities and errors."""
+    from pipeline.stats import database_stats
+
+    settings = _settings(config, database_url=db)
+    try:
+        engine = make_engine(settings.database_url)
+        if current_revision(engine) is None:
+            raise RunError("the database has no newsflow schema yet: run `newsflow ingest` "
+                           "or `newsflow db upgrade`")
+        result = database_stats(engine, top=top)
+    except RunError as exc:
+        raise _fail(str(exc)) from exc
+    counts = Table(title="tables", title_justify="left")
+    counts.add_column("table")
+    counts.add_column("rows", justify="right")
+    for name, n in result.counts.items():
+        counts.add_row(name, f"{n:,}")
+    out.print(counts)
+    if result.first_published:
+        out.print(f"published: {result.first_published:%Y-%m-%d} → "
+                  f"{result.last_published:%Y-%m-%d}")
+    out.print("languages: " + ", ".join(f"{lang or '?'} {n}" for lang, n in result.languages))
+    entities = Table(title=f"top {top} entities", title_justify="left")
+    for column in ("entity", "type", "country", "mentions", "articles"):
+        entities.add_column(column, justify="right" if column in ("mentions", "articles")
+                            else "left")
+    for row in result.top_entities:
+        entities.add_row(row["name"], row["type"], row["country_code"] or "",
+                         str(row["mentions"]), str(row["articles"]))
+    out.print(entities)
+    if result.errors_by_stage:
+        errors = Table(title="ingest errors", title_justify="left")
+        for column in ("stage", "error", "count"):
+            errors.add_column(column)
+        for stage, kind, n in result.errors_by_stage:
+            errors.add_row(stage, kind, str(n))
+        out.print(errors)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""Summary queries over the output tables, for ``newsflow stats`` and run summaries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+
+from pipeline.db import schema
+
+
+@dataclass(slots=True)
+class DatabaseStats:
+    counts: dict[str, int]
+    first_published: datetime | None
+    last_published: datetime | None
+    languages: list[tuple[str | None, int]] = field(default_factory=list)
+    top_entities: list[dict[str, Any]] = field(default_factory=list)
+    errors_by_stage: list[tuple[str, str, int]] = field(default_factory=list)
+
+
+def database_stats(engine: Engine, *, top: int = 15) -> DatabaseStats:
+    """Row counts, the publication date range, languages, top entities and errors by stage."""
+    tables = {"articles": schema.Article, "entities": schema.Entity,
+              "entity_aliases": schema.EntityAlias, "mentions": schema.Mention,
+              "pipeline_runs": schema.PipelineRun, "ingest_errors": schema.IngestError}
+    article, entity, mention = schema.Article, schema.Entity, schema.Mention
+    error = schema.IngestError
+    with engine.connect() as connection:
+        counts = {name: connection.execute(select(func.count()).select_from(model)).scalar_one()
+                  for name, model in tables.items()}
+        first, last = connection.execute(
+            select(func.min(article.published_at), func.max(article.published_at))).one()
+        languages = connection.execute(
+            select(article.language, func.count()).group_by(article.language)
+            .order_by(func.count().desc())).all()
+        mentions = func.count(mention.id).label("mentions")
+        articles = func.count(func.distinct(mention.article_id)).label("articles")
+        top_rows = connection.execute(
+            select(entity.name, entity.type, entity.country_code, mentions, articles)
+            .join(mention, mention.entity_id == entity.id)
+            .group_by(entity.id, entity.name, entity.type, entity.country_code)
+            .order_by(mentions.desc(), entity.name).limit(top)).mappings().all()
+        errors = connection.execute(
+            select(error.stage, error.error_type, func.count())
+            .group_by(error.stage, error.error_type).order_by(func.count().desc())).all()
+    return DatabaseStats(
+        counts=counts,
+        first_published=schema.UTCDateTime().process_result_value(first, engine.dialect),
+        last_published=schema.UTCDateTime().process_result_value(last, engine.dialect),
+        languages=[(lang, n) for lang, n in languages],
+        top_entities=[dict(row) for row in top_rows],
+        errors_by_stage=[(stage, kind, n) for stage, kind, n in errors],
+    )

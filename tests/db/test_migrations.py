@@ -1,0 +1,82 @@
+import shutil
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from pipeline.db.migrate import (
+    MIGRATIONS_DIR,
+    current_revision,
+    downgrade,
+    ensure_schema,
+    head_revision,
+    upgrade,
+)
+from pipeline.db.schema import Base
+from pipeline.errors import RunError, SchemaOutOfDateError
+from tests.conftest import CASES
+
+CONTRACT = {
+    "articles": {"id", "source_uri", "url", "title", "author", "site_name", "published_at",
+                 "language", "text", "content_hash", "word_count", "image", "ingested_at",
+                 "pipeline_version"},
+    "entities": {"id", "name", "type", "country_code"},
+    "entity_aliases": {"entity_id", "alias"},
+    "mentions": {"id", "article_id", "entity_id", "text", "label", "start_char", "end_char",
+                 "sentence_index"},
+    "pipeline_runs": {"id", "status", "started_at", "finished_at", "parameters", "read_count",
+                      "new_count", "duplicate_count", "failed_count"},
+    "ingest_errors": {"id", "run_id", "source_uri", "stage", "error_type", "message",
+                      "created_at"},
+}
+
+
+def test_upgrade_downgrade_upgrade(engine):
+    upgrade(engine)
+    assert current_revision(engine) == head_revision(engine)
+    downgrade(engine, "base")
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    upgrade(engine)
+    assert set(CONTRACT) <= set(inspect(engine).get_table_names())
+
+
+def test_models_match_migrations(engine):
+    upgrade(engine)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_contract_columns_exist(engine):
+    upgrade(engine)
+    inspector = inspect(engine)
+    for table, columns in CONTRACT.items():
+        assert columns <= {c["name"] for c in inspector.get_columns(table)}, table
+
+
+def test_ensure_schema_creates_on_an_empty_database(engine):
+    status = ensure_schema(engine)
+    assert status.created and status.current == head_revision(engine)
+    assert ensure_schema(engine).created is False
+
+
+def test_a_database_behind_the_newest_migration_is_refused(engine, tmp_path):
+    ensure_schema(engine)
+    newer = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS_DIR, newer)
+    shutil.copy(CASES / "migrations" / "0002_test_only_extra_table.py", newer / "versions")
+    with pytest.raises(SchemaOutOfDateError, match="run `newsflow db upgrade` first"):
+        ensure_schema(engine, migrations_dir=newer)
+    upgrade(engine, migrations_dir=newer)
+    assert ensure_schema(engine, migrations_dir=newer).current == "0002"
+    with pytest.raises(RunError, match="newer version"):
+        ensure_schema(engine)
+
+
+def test_a_foreign_database_is_not_touched(engine):
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE customers (id INTEGER PRIMARY KEY)"))
+    with pytest.raises(RunError, match="no newsflow schema version"):
+        ensure_schema(engine)
+    assert set(inspect(engine).get_table_names()) == {"customers"}
