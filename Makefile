@@ -23,6 +23,7 @@ demo: install
 	$(BIN)/newsflow stats --top 12
 
 test: install
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 lint: install

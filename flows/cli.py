@@ -32,7 +32,7 @@ ConfigOption = Annotated[Path | None, typer.Option(
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]newsflow: error:[/] {message}", highlight=False)
+    err.print(f"[bold red]newsflow: error:[/] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -133,7 +133,8 @@ def ingest(
                    TextColumn("files · {task.fields[status]}"), TimeElapsedColumn(),
                    console=err, disable=not progress or not err.is_terminal, transient=False)
     with bar:
-        task_id = bar.add_task("files", total=len(discovery.files), status="starting")
+        task_id = bar.add_task("files", total=len(discovery.files),
+                               status="starting Prefect and the spaCy model")
 
         def report(summary: IngestSummary, files_done: int) -> None:
             bar.update(task_id, completed=files_done,
@@ -155,7 +156,7 @@ def _print_summary(summary: object) -> None:
     assert isinstance(summary, IngestSummary)
     table = Table(title=f"ingest run {summary.run_id}", show_header=False, title_justify="left")
     table.add_column(style="bold")
-    table.add_column(justify="right")
+    table.add_column()
     table.add_row("files read", f"{summary.files}")
     if summary.skipped_files:
         table.add_row("files skipped (no reader)", f"{summary.skipped_files}")

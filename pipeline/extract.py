@@ -46,7 +46,7 @@ class ExtractedPage:
 
 def extract_page(html: str | bytes, *, url: str | None = None) -> ExtractedPage:
     """Extract the article text and metadata; a page with no main text is an :class:`ItemError`."""
-    if isinstance(html, bytes) and not html.strip() or isinstance(html, str) and not html.strip():
+    if not html.strip():
         raise ItemError(STAGE, "HTML page is empty", error_type="EmptyInput")
     document = _extract(html, url=url, favor_precision=False)
     if document is not None and len((document.text or "").strip()) < _MIN_CONFIDENT_CHARS:

@@ -28,7 +28,8 @@ class RawArticle:
     site_name: str | None = None
     published_at: datetime | None = None
     published_at_source: str | None = None
-    """Where ``published_at`` came from: ``dateline``, ``jsonl``, ``json-ld``, ``meta``, ``htmldate``."""
+    """Where ``published_at`` came from: ``dateline``, ``jsonl``, ``json-ld``, ``meta`` or
+    ``htmldate``."""
     modified_at: datetime | None = None
     language: str | None = None
     """The language the source declares, if any; cleaning detects it when absent."""

@@ -74,14 +74,14 @@ def database_url(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def engine(database_url: str):  # noqa: ANN201 - an Engine, dispose()d after the test
+def engine(database_url: str):
     engine = make_engine(database_url)
     yield engine
     engine.dispose()
 
 
 @pytest.fixture(scope="session")
-def nlp():  # noqa: ANN201 - the real spaCy model, loaded once for the session
+def nlp():
     return load_model(None)
 
 

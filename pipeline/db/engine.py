@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, create_engine, event
+import sqlite3
+
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
@@ -42,7 +44,7 @@ def make_engine(url: str) -> Engine:
         raise RunError(f"no driver for {parsed.drivername!r}") from exc
 
 
-def _sqlite_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     # pysqlite's own transaction handling breaks SAVEPOINTs, which the loader needs to isolate
     # one bad article from its batch; SQLAlchemy's documented fix is to let it emit BEGIN itself.
     dbapi_connection.isolation_level = None
@@ -52,5 +54,5 @@ def _sqlite_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
-def _sqlite_begin(connection) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN")

@@ -21,10 +21,12 @@ _DATA = resources.files("pipeline") / "data"
 _USER_ASSIGNED = frozenset({"XKX"})
 """Codes in common use that ISO has not assigned (Kosovo)."""
 
-_GENERIC_PLACE_WORDS = frozenset(
-    "north south east west central northern southern eastern western capital centre center "
-    "coast coastal islands island lakes lake upper lower middle river mountain mountains "
-    "valley plateau highlands lowlands border region district city".split())
+_GENERIC_PLACE_WORDS = frozenset({
+    "north", "south", "east", "west", "central", "northern", "southern", "eastern", "western",
+    "capital", "centre", "center", "coast", "coastal", "islands", "island", "lakes", "lake",
+    "upper", "lower", "middle", "river", "mountain", "mountains", "valley", "plateau",
+    "highlands", "lowlands", "border", "region", "district", "city",
+})
 """Subdivisions named only with these words ("West", "Central") are common words, not places."""
 
 
@@ -105,7 +107,8 @@ class Gazetteer:
                 owners[lookup_key(subdivision.name)].add(country.alpha_3)
         names = {lookup_key(s.name): s.name for s in pycountry.subdivisions}
         for key, codes in owners.items():
-            if len(codes) != 1 or key in self._countries or set(key.split()) <= _GENERIC_PLACE_WORDS:
+            generic = set(key.split()) <= _GENERIC_PLACE_WORDS
+            if len(codes) != 1 or key in self._countries or generic:
                 continue
             code = next(iter(codes))
             if code in self._country_names:

@@ -81,8 +81,9 @@ def read_file(path: Path, *, max_bytes: int) -> Iterator[RawArticle | ItemFailur
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         supported = ", ".join(sorted(READERS))
+        kind = path.suffix or path.name
         yield ItemFailure(uri, STAGE, "UnsupportedFormat",
-                          f"no reader for '{path.suffix or path.name}' files (supported: {supported})")
+                          f"no reader for '{kind}' files (supported: {supported})")
         return
     try:
         content = read_bytes(path, max_bytes=max_bytes)
