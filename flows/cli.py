@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -39,8 +40,11 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 def _settings(config: Path | None, **overrides: object) -> Settings:
     try:
         return load_settings(config, **overrides)
-    except ValueError as exc:  # pydantic's ValidationError is a ValueError
-        raise _fail(f"invalid settings: {exc}") from exc
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise _fail(f"invalid settings: {problems}") from exc
+    except (OSError, ValueError) as exc:  # an unreadable or malformed TOML file
+        raise _fail(f"cannot read settings: {exc}") from exc
 
 
 def _quiet_prefect(verbose: bool) -> None:

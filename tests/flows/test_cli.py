@@ -38,6 +38,14 @@ def test_run_level_failures_exit_nonzero_with_one_line(args, message, tmp_path):
     assert "Traceback" not in result.stdout + result.stderr
 
 
+def test_invalid_setting_is_one_line(tmp_path):
+    result = run("stats", env={"NEWSFLOW_BATCH_SIZE": "0"}, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "newsflow: error: invalid settings: batch_size: Input should be greater than or "
+        "equal to 1")
+
+
 def test_database_url_comes_from_the_environment_and_db_overrides_it(tmp_path):
     env_db, flag_db = tmp_path / "env.db", tmp_path / "flag.db"
     run("db", "upgrade", env={"NEWSFLOW_DATABASE_URL": f"sqlite:///{env_db}"})
