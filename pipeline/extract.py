@@ -12,7 +12,8 @@ import trafilatura
 
 from pipeline.dates import parse_iso_datetime
 from pipeline.errors import ItemError
-from pipeline.metadata import page_dates
+from pipeline.metadata import clean_author, page_dates
+from pipeline.urls import normalize_url
 
 STAGE = "extract"
 
@@ -44,10 +45,17 @@ class ExtractedPage:
     language: str | None
 
 
-def extract_page(html: str | bytes, *, url: str | None = None) -> ExtractedPage:
-    """Extract the article text and metadata; a page with no main text is an :class:`ItemError`."""
+def extract_page(html: str | bytes, *, url: str | None = None,
+                 fetched_at: datetime | None = None, charset: str | None = None) -> ExtractedPage:
+    """Extract the article text and metadata; a page with no main text is an :class:`ItemError`.
+
+    ``charset`` is the one the HTTP response declared: it wins over ``<meta charset>``; without
+    it, bytes go to trafilatura, which reads ``<meta charset>`` and falls back to detection.
+    A publication date later than ``fetched_at`` is impossible and is not used.
+    """
     if not html.strip():
         raise ItemError(STAGE, "HTML page is empty", error_type="EmptyInput")
+    html = _decode(html, charset)
     document = _extract(html, url=url, favor_precision=False)
     if document is not None and len((document.text or "").strip()) < _MIN_CONFIDENT_CHARS:
         document = _extract(html, url=url, favor_precision=True)
@@ -55,19 +63,19 @@ def extract_page(html: str | bytes, *, url: str | None = None) -> ExtractedPage:
         raise ItemError(STAGE, "no article text found in the HTML page", error_type="NoContent")
     title = _clean(document.title)
     dates = page_dates(html)
-    published, source = dates.published_at, dates.source
-    if published is None:
-        published = _parse_date(document.date)
-        source = "htmldate" if published else None
+    candidates = [(dates.published_at, dates.source), (_parse_date(document.date), "htmldate")]
+    published, source = next(
+        ((when, where) for when, where in candidates
+         if when is not None and (fetched_at is None or when <= fetched_at)), (None, None))
     return ExtractedPage(
         text=_drop_leading_title(document.text, title),
         title=title,
-        author=_clean(document.author),
+        author=clean_author(document.author),
         published_at=published,
         published_at_source=source,
         modified_at=dates.modified_at,
         site_name=_clean(document.sitename),
-        url=_clean(document.url),
+        url=normalize_url(document.url or "") or (normalize_url(url) if url else None),
         language=_declared_language(html),
     )
 
@@ -85,6 +93,15 @@ def _extract(html: str | bytes, *, url: str | None, favor_precision: bool) -> An
         )
     except (ValueError, TypeError, lxml.etree.LxmlError) as exc:
         raise ItemError(STAGE, f"HTML could not be parsed: {exc}", error_type="ParseError") from exc
+
+
+def _decode(html: str | bytes, charset: str | None) -> str | bytes:
+    if isinstance(html, str) or not charset:
+        return html
+    try:
+        return html.decode(charset, errors="replace")
+    except LookupError:  # a charset name Python does not know: let trafilatura detect
+        return html
 
 
 def _clean(value: str | None) -> str | None:

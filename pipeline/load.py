@@ -7,18 +7,21 @@ Articles are unique by content hash and by URL: loading the same input twice add
 
 from __future__ import annotations
 
+import hashlib
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Insert, func, select, update
+from sqlalchemy import Connection, Engine, Insert, func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
+from pipeline import dedup
 from pipeline.db import schema
 from pipeline.errors import TransientError
-from pipeline.records import AnalyzedArticle, ItemFailure
+from pipeline.records import AnalyzedArticle, FetchedDocument, ItemFailure, SourceRef
 
 STAGE = "load"
 
@@ -27,6 +30,8 @@ STAGE = "load"
 class LoadResult:
     new: int = 0
     duplicate: int = 0
+    near_duplicate: int = 0
+    """New articles that are near-copies of an earlier one (loaded, with ``duplicate_of`` set)."""
     mentions: int = 0
     article_ids: list[int] = field(default_factory=list)
     failed: list[ItemFailure] = field(default_factory=list)
@@ -101,22 +106,126 @@ def _article_row(item: AnalyzedArticle, *, run_id: int | None, pipeline_version:
         "ingested_at": now,
         "pipeline_version": pipeline_version,
         "run_id": run_id,
+        "fetched_at": raw.fetched_at,
     }
 
 
-def _load_one(connection: Connection, entities: _EntityIds, item: AnalyzedArticle, *,
-              run_id: int | None, pipeline_version: str, now: datetime) -> tuple[int | None, int]:
-    """Insert one article and its mentions; ``(None, 0)`` when it is already loaded."""
+def _store_document(connection: Connection, document: FetchedDocument) -> int:
+    """The raw response, zlib-compressed; stored once per URL and body."""
+    table = schema.RawDocument.__table__
+    digest = hashlib.sha256(document.body).hexdigest()
+    connection.execute(_insert(connection, table).values(
+        url=document.url, final_url=document.final_url, status=document.status,
+        headers=document.headers, fetched_at=document.fetched_at, body_sha256=digest,
+        body_bytes=len(document.body), compression="zlib", body=zlib.compress(document.body, 6),
+    ).on_conflict_do_nothing())
+    return connection.execute(select(table.c.id).where(
+        table.c.url == document.url, table.c.body_sha256 == digest)).scalar_one()
+
+
+def _existing_article(connection: Connection, item: AnalyzedArticle) -> int | None:
     table = schema.Article.__table__
-    statement = (
-        _insert(connection, table)
-        .values(_article_row(item, run_id=run_id, pipeline_version=pipeline_version, now=now))
-        .on_conflict_do_nothing()
-        .returning(table.c.id)
-    )
-    article_id = connection.execute(statement).scalar_one_or_none()
+    match = table.c.content_hash == item.article.content_hash
+    if item.article.raw.url:
+        match = match | (table.c.url == item.article.raw.url)
+    return connection.execute(select(table.c.id).where(match).order_by(table.c.id).limit(1)
+                              ).scalar_one_or_none()
+
+
+def _near_duplicate_of(connection: Connection, article_id: int,
+                       print_: dedup.Fingerprint) -> int | None:
+    """Index the article's LSH bands and return the earliest article it nearly copies."""
+    bands = schema.ArticleLshBand.__table__
+    articles = schema.Article.__table__
+    candidates = connection.execute(
+        select(articles.c.id, articles.c.minhash, articles.c.duplicate_of)
+        .where(articles.c.id.in_(
+            select(bands.c.article_id).where(
+                tuple_(bands.c.band, bands.c.hash).in_(list(enumerate(print_.bands))),
+                bands.c.article_id != article_id)))
+        .order_by(articles.c.id)).all()
+    connection.execute(bands.insert(), [{"article_id": article_id, "band": band, "hash": value}
+                                        for band, value in enumerate(print_.bands)])
+    for candidate_id, signature, duplicate_of in candidates:
+        if signature and dedup.similarity(signature, print_.signature) >= dedup.THRESHOLD:
+            return duplicate_of or candidate_id
+    return None
+
+
+def _record_urls_and_state(connection: Connection, item: AnalyzedArticle, article_id: int,
+                           now: datetime) -> None:
+    """Where the article was seen, the fetch validators, and the source item that listed it:
+    written in the article's own savepoint, so state never runs ahead of the rows."""
+    raw = item.article.raw
+    urls = list(dict.fromkeys(u for u in (*raw.seen_urls, raw.url) if u))
+    if urls:
+        statement = _insert(connection, schema.ArticleUrl.__table__).on_conflict_do_nothing()
+        connection.execute(statement, [{"article_id": article_id, "url": url, "seen_at": now}
+                                       for url in urls])
+    if raw.document is not None:
+        mark_fetched(connection, raw.document.url, headers=raw.document.headers,
+                     status=raw.document.status, fetched_at=raw.document.fetched_at,
+                     article_id=article_id)
+    if raw.source_ref is not None:
+        mark_source_item(connection, raw.source_ref, article_id=article_id, now=now)
+
+
+def mark_fetched(connection: Connection, url: str, *, headers: dict[str, str], status: int,
+                 fetched_at: datetime, article_id: int | None = None) -> None:
+    """Upsert the URL's validators (``ETag``, ``Last-Modified``) and last outcome."""
+    table = schema.UrlState.__table__
+    values = {"etag": headers.get("etag"), "last_modified": headers.get("last-modified"),
+              "last_status": status, "last_fetched_at": fetched_at}
+    if status == 304:  # a 304 confirms the stored validators; it may omit them
+        values = {"last_status": status, "last_fetched_at": fetched_at}
+    if article_id is not None:
+        values["article_id"] = article_id
+    statement = _insert(connection, table).values(url=url, **values)
+    connection.execute(statement.on_conflict_do_update(index_elements=["url"], set_=values))
+
+
+def mark_source_item(connection: Connection, ref: SourceRef, *, article_id: int | None,
+                     now: datetime) -> None:
+    """Remember that a feed entry or sitemap URL was handled at this version."""
+    table = schema.SourceItem.__table__
+    values = {"version": ref.version, "seen_at": now}
+    if article_id is not None:
+        values["article_id"] = article_id
+    statement = _insert(connection, table).values(
+        source_key=ref.source_key, item_key=ref.item_key, **values)
+    connection.execute(statement.on_conflict_do_update(
+        index_elements=["source_key", "item_key"], set_=values))
+
+
+@dataclass(slots=True)
+class _Loaded:
+    article_id: int | None
+    mentions: int = 0
+    near_duplicate: bool = False
+
+
+def _load_one(connection: Connection, entities: _EntityIds, item: AnalyzedArticle, *,
+              run_id: int | None, pipeline_version: str, now: datetime) -> _Loaded:
+    """Insert one article and its mentions; ``article_id`` is None when it was loaded before
+    (its URLs and source state are still recorded against the existing row)."""
+    table = schema.Article.__table__
+    row = _article_row(item, run_id=run_id, pipeline_version=pipeline_version, now=now)
+    print_ = dedup.fingerprint(item.article.text)
+    row["minhash"] = print_.signature if print_ else None
+    if item.article.raw.document is not None:
+        row["raw_document_id"] = _store_document(connection, item.article.raw.document)
+    statement = _insert(connection, table).values(row).on_conflict_do_nothing()
+    article_id = connection.execute(statement.returning(table.c.id)).scalar_one_or_none()
     if article_id is None:
-        return None, 0
+        existing = _existing_article(connection, item)
+        if existing is not None:
+            _record_urls_and_state(connection, item, existing, now)
+        return _Loaded(None)
+    duplicate_of = _near_duplicate_of(connection, article_id, print_) if print_ else None
+    if duplicate_of is not None:
+        connection.execute(update(table).where(table.c.id == article_id).values(
+            duplicate_of=duplicate_of))
+    _record_urls_and_state(connection, item, article_id, now)
     rows = []
     for mention in item.mentions:
         entity_id = entities.entity_id(mention.entity_name, mention.entity_type,
@@ -130,7 +239,7 @@ def _load_one(connection: Connection, entities: _EntityIds, item: AnalyzedArticl
         })
     if rows:
         connection.execute(schema.Mention.__table__.insert(), rows)
-    return article_id, len(rows)
+    return _Loaded(article_id, len(rows), duplicate_of is not None)
 
 
 def load_articles(engine: Engine, batch: Sequence[AnalyzedArticle], *, run_id: int | None,
@@ -148,9 +257,8 @@ def load_articles(engine: Engine, batch: Sequence[AnalyzedArticle], *, run_id: i
             for item in batch:
                 try:
                     with connection.begin_nested():
-                        article_id, mentions = _load_one(
-                            connection, entities, item, run_id=run_id,
-                            pipeline_version=pipeline_version, now=now)
+                        loaded = _load_one(connection, entities, item, run_id=run_id,
+                                           pipeline_version=pipeline_version, now=now)
                 except DBAPIError as exc:
                     if _is_transient(exc):
                         raise
@@ -159,12 +267,13 @@ def load_articles(engine: Engine, batch: Sequence[AnalyzedArticle], *, run_id: i
                         item.article.raw.source_uri, STAGE, type(exc.orig).__name__,
                         f"database refused the article: {_first_line(exc)}"))
                     continue
-                if article_id is None:
+                if loaded.article_id is None:
                     result.duplicate += 1
                 else:
                     result.new += 1
-                    result.mentions += mentions
-                    result.article_ids.append(article_id)
+                    result.near_duplicate += loaded.near_duplicate
+                    result.mentions += loaded.mentions
+                    result.article_ids.append(loaded.article_id)
     except DBAPIError as exc:
         if _is_transient(exc):
             raise TransientError(f"database unavailable while loading: {_first_line(exc)}") from exc

@@ -7,6 +7,7 @@ date finders (htmldate) reduce to a day or guess from copyright lines; so it is 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -94,3 +95,34 @@ def page_dates(html: str | bytes) -> PageDates:
             if published is not None:
                 break
     return PageDates(published, modified, "meta" if published else None)
+
+
+_BYLINE_PREFIX = re.compile(r"^\s*(?:(?:written|posted|reported|words)\s+)?by[:\s]+", re.I)
+_NOISE = re.compile(
+    r"\b(?:e-?mail|follow|contact)\s+(?:the\s+)?(?:author|me|us|reporter)\b.*$"
+    r"|\S+@\S+|@\w+|\bupdated\b.*$|\bpublished\b.*$|https?://\S+", re.I)
+_ROLE_WORDS = frozenset({
+    "reporter", "correspondent", "editor", "writer", "staff", "senior", "contributor",
+    "contributing", "columnist", "analyst", "producer", "chief", "bureau", "journalist",
+    "photographer", "desk", "team", "newsroom", "agency", "diplomatic", "political", "economics",
+    "affairs", "associate", "deputy", "managing", "international", "national", "foreign",
+    "security", "defence", "defense", "white", "house",
+})
+
+
+def _is_role(part: str) -> bool:
+    words = re.findall(r"[A-Za-z]+", part.lower())
+    return bool(words) and sum(w in _ROLE_WORDS for w in words) >= max(1, len(words) // 2)
+
+
+def clean_author(value: str | None) -> str | None:
+    """An author line without the byline furniture: ``By Jane Doe, Senior Reporter | Email
+    the author`` → ``Jane Doe``. Several authors are joined with ``; ``."""
+    if not value:
+        return None
+    names = []
+    for part in re.split(r"\s*(?:[|;,]|\band\b|&)\s*", value):
+        part = _NOISE.sub("", _BYLINE_PREFIX.sub("", part)).strip(" .:-–—")
+        if part and not _is_role(part) and any(ch.isalpha() for ch in part):
+            names.append(" ".join(part.split()))
+    return "; ".join(dict.fromkeys(names)) or None

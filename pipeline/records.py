@@ -14,6 +14,30 @@ T = TypeVar("T")
 
 
 @dataclass(slots=True)
+class FetchedDocument:
+    """A web response as fetched, kept so the article can be re-extracted without refetching."""
+
+    url: str
+    final_url: str
+    status: int
+    headers: dict[str, str]
+    fetched_at: datetime
+    body: bytes
+
+
+@dataclass(slots=True)
+class SourceRef:
+    """The feed or sitemap entry an article came from, for incremental runs."""
+
+    source_key: str
+    """``feed:<url>`` or ``sitemap:<url>``."""
+    item_key: str
+    """The entry id or ``<loc>``."""
+    version: str | None = None
+    """The entry's date or ``lastmod`` as seen: a new version is fetched again."""
+
+
+@dataclass(slots=True)
 class RawArticle:
     """An article as a reader found it, before cleaning."""
 
@@ -35,6 +59,11 @@ class RawArticle:
     """The language the source declares, if any; cleaning detects it when absent."""
     image: str | None = None
     source_name: str | None = None
+    fetched_at: datetime | None = None
+    document: FetchedDocument | None = None
+    seen_urls: tuple[str, ...] = ()
+    """Every URL this article was reached at (requested, after redirects, canonical)."""
+    source_ref: SourceRef | None = None
 
 
 @dataclass(slots=True)

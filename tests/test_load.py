@@ -9,6 +9,7 @@ from pipeline.db import schema
 from pipeline.db.migrate import ensure_schema
 from pipeline.load import load_articles, record_failures, start_run
 from pipeline.records import AnalyzedArticle, ItemFailure, Mention, RawArticle
+from tests.conftest import SEED_ARTICLE, SEEDS
 
 
 def _analysed(text, mentions, url=None):
@@ -95,3 +96,69 @@ def test_failures_are_recorded_with_their_run(engine):
         row = connection.execute(select(schema.IngestError)).mappings().one()
     assert (row["run_id"], row["stage"], row["message"]) == (run_id, "read", "file is empty")
     assert row["created_at"].tzinfo is not None
+
+
+def _web(text, url, *, fetched_url=None, etag=None, source_ref=None, body=b"<html>...</html>"):
+    from datetime import UTC, datetime
+
+    from pipeline.records import FetchedDocument
+
+    item = _analysed(text, [], url=url)
+    raw = item.article.raw
+    fetched = fetched_url or url
+    raw.document = FetchedDocument(url=fetched, final_url=url, status=200,
+                                   headers={"etag": etag} if etag else {},
+                                   fetched_at=datetime(2024, 6, 1, tzinfo=UTC), body=body)
+    raw.seen_urls = (fetched, url)
+    raw.source_ref = source_ref
+    return item
+
+
+STORY = SEED_ARTICLE.read_text(encoding="utf-8").split("\n\n", 4)[-1]
+OTHER = (SEEDS / "002_scholz_hosts_lula_berlin.txt").read_text(encoding="utf-8")
+
+
+def test_near_duplicates_are_linked_and_every_url_kept(engine):
+    ensure_schema(engine)
+    first = _load(engine, [_web(STORY, "https://a.example/story")])
+    copy = STORY.replace("significant", "important").replace("Notably, ", "")
+    second = _load(engine, [_web(copy, "https://b.example/wire-copy")])
+    unrelated = _load(engine, [_web(OTHER, "https://c.example/other")])
+    assert (first.new, second.new, second.near_duplicate, unrelated.near_duplicate) == (
+        1, 1, 1, 0)
+    with engine.connect() as connection:
+        rows = dict(connection.execute(
+            select(schema.Article.url, schema.Article.duplicate_of)).all())
+        ids = dict(connection.execute(select(schema.Article.url, schema.Article.id)).all())
+        urls = set(connection.execute(select(schema.ArticleUrl.url)).scalars())
+    assert rows["https://b.example/wire-copy"] == ids["https://a.example/story"]
+    assert rows["https://a.example/story"] is None and rows["https://c.example/other"] is None
+    assert {"https://a.example/story", "https://b.example/wire-copy"} <= urls
+
+
+def test_raw_documents_validators_and_source_items_are_stored_with_the_article(engine):
+    import zlib
+
+    from pipeline.records import SourceRef
+
+    ensure_schema(engine)
+    ref = SourceRef("feed:https://a.example/rss", "entry-1", "2024-06-01T00:00:00+00:00")
+    item = _web(STORY, "https://a.example/story", fetched_url="https://a.example/s?id=1",
+                etag='"v1"', source_ref=ref, body=b"<html>story</html>")
+    _load(engine, [item])
+    # The same article reached again through another URL: no new row, but the URL is kept.
+    again = _web(STORY, "https://a.example/story", fetched_url="https://a.example/amp/story")
+    assert _load(engine, [again]).duplicate == 1
+    with engine.connect() as connection:
+        document = connection.execute(select(schema.RawDocument).where(
+            schema.RawDocument.url == "https://a.example/s?id=1")).mappings().one()
+        state = connection.execute(select(schema.UrlState).where(
+            schema.UrlState.url == "https://a.example/s?id=1")).mappings().one()
+        source = connection.execute(select(schema.SourceItem)).mappings().one()
+        urls = set(connection.execute(select(schema.ArticleUrl.url)).scalars())
+        article_id = connection.execute(select(schema.Article.id)).scalar_one()
+    assert zlib.decompress(document["body"]) == b"<html>story</html>"
+    assert state["etag"] == '"v1"' and state["article_id"] == article_id
+    assert (source["item_key"], source["version"], source["article_id"]) == (
+        "entry-1", "2024-06-01T00:00:00+00:00", article_id)
+    assert "https://a.example/amp/story" in urls

@@ -16,7 +16,9 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Text,
     TypeDecorator,
@@ -108,6 +110,83 @@ class Article(Base):
     ingested_at: Mapped[datetime] = mapped_column(UTCDateTime)
     pipeline_version: Mapped[str] = mapped_column(String(40))
     run_id: Mapped[int | None] = mapped_column(Id, ForeignKey("pipeline_runs.id"), index=True)
+    fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    raw_document_id: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("raw_documents.id"), index=True)
+    duplicate_of: Mapped[int | None] = mapped_column(Id, ForeignKey("articles.id"), index=True)
+    """The earlier article this one is a near-duplicate of (the same wire story elsewhere)."""
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    """MinHash signature of the text (see ``pipeline/dedup.py``); NULL for very short texts."""
+
+
+class ArticleUrl(Base):
+    """Every URL an article was seen at: its own, redirects, and other sites' copies."""
+
+    __tablename__ = "article_urls"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ArticleLshBand(Base):
+    """One LSH band hash of an article's MinHash signature: the near-duplicate index."""
+
+    __tablename__ = "article_lsh_bands"
+    __table_args__ = (Index("ix_article_lsh_bands_band_hash", "band", "hash"),)
+
+    article_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    band: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    hash: Mapped[int] = mapped_column(BigInteger)
+
+
+class RawDocument(Base):
+    """A fetched response, kept compressed so articles can be re-extracted without refetching."""
+
+    __tablename__ = "raw_documents"
+    __table_args__ = (UniqueConstraint("url", "body_sha256"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    final_url: Mapped[str] = mapped_column(Text)
+    status: Mapped[int] = mapped_column(Integer)
+    headers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    body_bytes: Mapped[int] = mapped_column(Integer)
+    compression: Mapped[str] = mapped_column(String(10))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class UrlState(Base):
+    """Conditional-GET validators and the last outcome per fetched URL."""
+
+    __tablename__ = "url_state"
+
+    url: Mapped[str] = mapped_column(Text, primary_key=True)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    article_id: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("articles.id", ondelete="SET NULL"))
+
+
+class SourceItem(Base):
+    """What a feed or sitemap listed and newsflow has handled, with the version it saw
+    (entry date, ``lastmod``): an item is fetched again only when its version changes."""
+
+    __tablename__ = "source_items"
+
+    source_key: Mapped[str] = mapped_column(Text, primary_key=True)
+    item_key: Mapped[str] = mapped_column(Text, primary_key=True)
+    version: Mapped[str | None] = mapped_column(Text)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    article_id: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("articles.id", ondelete="SET NULL"))
 
 
 class Entity(Base):

@@ -65,11 +65,13 @@ def test_a_database_behind_the_newest_migration_is_refused(engine, tmp_path):
     ensure_schema(engine)
     newer = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS_DIR, newer)
-    shutil.copy(CASES / "migrations" / "0002_test_only_extra_table.py", newer / "versions")
+    template = (CASES / "migrations" / "test_only_extra_table.py.tmpl").read_text()
+    head = head_revision(engine)
+    (newer / "versions" / "9999_test_only.py").write_text(template.replace("{head}", head))
     with pytest.raises(SchemaOutOfDateError, match="run `newsflow db upgrade` first"):
         ensure_schema(engine, migrations_dir=newer)
     upgrade(engine, migrations_dir=newer)
-    assert ensure_schema(engine, migrations_dir=newer).current == "0002"
+    assert ensure_schema(engine, migrations_dir=newer).current == "9999"
     with pytest.raises(RunError, match="newer version"):
         ensure_schema(engine)
 
