@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -104,7 +105,21 @@ def db_current(db: DbOption = None, config: ConfigOption = None) -> None:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files and directories to read.")],
+    inputs: Annotated[list[str] | None, typer.Argument(
+        help="Files and directories to read (.txt, .html, .jsonl, .warc, .warc.gz), and "
+             "http(s) URLs of articles to fetch.")] = None,
+    urls_file: Annotated[Path | None, typer.Option(
+        "--urls", help="A file with one article URL a line.")] = None,
+    feed: Annotated[list[str] | None, typer.Option(
+        "--feed", help="RSS/Atom feed URL; every entry's page is fetched. Repeatable.")] = None,
+    sitemap: Annotated[list[str] | None, typer.Option(
+        "--sitemap", help="Sitemap or sitemap-index URL (plain or .xml.gz). Repeatable.")] = None,
+    since: Annotated[datetime | None, typer.Option(
+        help="With --sitemap: only URLs whose lastmod is on or after this date (UTC).",
+        formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"])] = None,
+    allow_host: Annotated[list[str] | None, typer.Option(
+        "--allow-host", help="Host, IP or CIDR that may be fetched although it is private or "
+                             "loopback (refused by default). Repeatable.")] = None,
     db: DbOption = None,
     config: ConfigOption = None,
     batch_size: Annotated[int | None, typer.Option(help="Articles per batch.", min=1)] = None,
@@ -114,11 +129,21 @@ def ingest(
 ) -> None:
     """Read articles (.txt, .html, .jsonl) from files and directories into the database."""
     settings = _settings(config, database_url=db, batch_size=batch_size, spacy_model=model)
+    if allow_host:
+        fetch = settings.fetch.model_copy(update={
+            "allowed_private_hosts": [*settings.fetch.allowed_private_hosts, *allow_host]})
+        settings = settings.model_copy(update={"fetch": fetch})
     _quiet_prefect(verbose)
     from pipeline.entities.model import resolve_model_name
     from pipeline.readers import discover_files
 
+    inputs = inputs or []
+    urls = [i for i in inputs if i.lower().startswith(("http://", "https://"))]
+    paths = [Path(i) for i in inputs if i not in urls]
+    feeds, sitemaps = feed or [], sitemap or []
     try:  # everything that can stop the whole run, checked before the flow starts
+        if urls_file is not None:
+            urls += _read_url_file(urls_file)
         discovery = discover_files(paths)
         engine = make_engine(settings.database_url)
         status = ensure_schema(engine)
@@ -128,30 +153,47 @@ def ingest(
     if status.created:
         err.print(f"created the newsflow schema ({status.head}) in "
                   f"{engine.url.render_as_string(True)}")
-    if not discovery.files:
-        raise _fail("no readable files (.txt, .html, .htm, .jsonl) under the given paths")
+    if not (discovery.files or urls or feeds or sitemaps):
+        raise _fail("nothing to ingest: no readable files under the given paths and no URLs, "
+                    "--urls, --feed or --sitemap")
 
     from flows.ingest import IngestSummary, ingest_flow
 
     bar = Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
-                   TextColumn("files · {task.fields[status]}"), TimeElapsedColumn(),
+                   TextColumn("{task.fields[status]}"), TimeElapsedColumn(),
                    console=err, disable=not progress or not err.is_terminal, transient=False)
     with bar:
-        task_id = bar.add_task("files", total=len(discovery.files),
+        task_id = bar.add_task("items", total=len(discovery.files) or None,
                                status="starting Prefect and the spaCy model")
 
-        def report(summary: IngestSummary, files_done: int) -> None:
-            bar.update(task_id, completed=files_done,
+        def report(summary: IngestSummary, done: int, total: int) -> None:
+            bar.update(task_id, completed=done, total=total,
                        status=f"{summary.new} new, {summary.duplicate} dup, "
                               f"{summary.failed} failed")
 
         try:
-            summary = ingest_flow([str(p) for p in paths], settings=settings, progress=report)
+            summary = ingest_flow([str(p) for p in paths], urls=urls, feeds=feeds,
+                                  sitemaps=sitemaps, since=_utc(since), settings=settings,
+                                  progress=report)
         except RunError as exc:
             raise _fail(str(exc)) from exc
         except KeyboardInterrupt:
             raise _fail("interrupted; loaded batches are kept, re-run to continue", 130) from None
     _print_summary(summary)
+
+
+def _read_url_file(path: Path) -> list[str]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RunError(f"cannot read the URL list {path}: {exc}") from exc
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _print_summary(summary: object) -> None:
@@ -161,11 +203,17 @@ def _print_summary(summary: object) -> None:
     table = Table(title=f"ingest run {summary.run_id}", show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column()
-    table.add_row("files read", f"{summary.files}")
+    if summary.files or not summary.pages:
+        table.add_row("files read", f"{summary.files}")
     if summary.skipped_files:
         table.add_row("files skipped (no reader)", f"{summary.skipped_files}")
+    if summary.listed:
+        table.add_row("entries listed", f"{summary.listed} ({summary.unchanged} unchanged)")
+    if summary.pages:
+        table.add_row("pages fetched", f"{summary.pages} ({summary.not_modified} not modified)")
     table.add_row("articles read", f"{summary.read}")
-    table.add_row("new", f"{summary.new}")
+    table.add_row("new", f"{summary.new}" + (
+        f" ({summary.near_duplicate} near-duplicates)" if summary.near_duplicate else ""))
     table.add_row("duplicate", f"{summary.duplicate}")
     failed = ", ".join(f"{n} {stage}" for stage, n in sorted(summary.failures_by_stage.items()))
     table.add_row("failed", f"{summary.failed}" + (f" ({failed})" if failed else ""))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +25,21 @@ from pipeline.db.engine import make_engine
 from pipeline.db.migrate import ensure_schema
 from pipeline.entities import Gazetteer, extract_entities, load_model
 from pipeline.errors import TransientError
+from pipeline.fetch import Fetcher
 from pipeline.load import finish_run, load_articles, record_failures, start_run
 from pipeline.readers import discover_files, read_file
 from pipeline.records import AnalyzedArticle, Article, ItemFailure, RawArticle, StageResult
 from pipeline.settings import Settings, load_settings
+from pipeline.state import record_not_modified, seen_items, with_validators
+from pipeline.web import (
+    Expansion,
+    FetchedPages,
+    PageRequest,
+    fetch_pages,
+    requests_from_feed,
+    requests_from_sitemap,
+    requests_from_urls,
+)
 
 
 def _transient_only(_task: Any, _task_run: Any, state: Any) -> bool:
@@ -59,7 +71,8 @@ def entities_task(articles: list[Article], nlp: Language, gazetteer: Gazetteer,
 def load_task(engine: Engine, batch: list[AnalyzedArticle], run_id: int) -> dict[str, int]:
     result = load_articles(engine, batch, run_id=run_id, pipeline_version=PIPELINE_VERSION)
     record_failures(engine, result.failed, run_id=run_id)
-    return {"new": result.new, "duplicate": result.duplicate, "mentions": result.mentions,
+    return {"new": result.new, "duplicate": result.duplicate,
+            "near_duplicate": result.near_duplicate, "mentions": result.mentions,
             "failed": len(result.failed)}
 
 
@@ -78,9 +91,18 @@ class IngestSummary:
     database: str
     files: int = 0
     skipped_files: int = 0
+    pages: int = 0
+    """Web pages to fetch (URLs given, feed entries and sitemap URLs new or changed)."""
+    listed: int = 0
+    """Entries the feeds and sitemaps listed (before skipping unchanged ones)."""
+    unchanged: int = 0
+    """Listed entries skipped: handled by an earlier run at the same version."""
+    not_modified: int = 0
+    """Pages the server answered 304 Not Modified for."""
     read: int = 0
     new: int = 0
     duplicate: int = 0
+    near_duplicate: int = 0
     failed: int = 0
     mentions: int = 0
     seconds: float = 0.0
@@ -88,15 +110,50 @@ class IngestSummary:
     failures_by_stage: dict[str, int] = field(default_factory=dict)
 
 
-ProgressCallback = Callable[[IngestSummary, int], None]
-"""Called after each file and each batch with the summary so far and the files done."""
+ProgressCallback = Callable[[IngestSummary, int, int], None]
+"""Called after each batch with the summary so far, the units (files and pages) done and the
+units in all."""
 
 
-def _batches(files: list[Path], settings: Settings, done: list[int]
-             ) -> Iterator[tuple[list[RawArticle], list[ItemFailure]]]:
-    """Stream articles file by file and cut them into batches of ``batch_size``."""
+@task(name="expand-web-sources", cache_policy=NO_CACHE)
+def expand_task(engine: Engine, fetcher: Fetcher, urls: list[str], feeds: list[str],
+                sitemaps: list[str], since: datetime | None, settings: Settings) -> Expansion:
+    """Every web source as page requests; feeds and sitemaps skip entries handled before."""
+    expansion = requests_from_urls(urls)
+    for feed in feeds:
+        _merge(expansion, requests_from_feed(fetcher, feed, seen_items(engine, f"feed:{feed}")))
+    for sitemap in sitemaps:
+        _merge(expansion, requests_from_sitemap(
+            fetcher, sitemap, seen_items(engine, f"sitemap:{sitemap}"), since=since,
+            max_bytes=settings.fetch.max_decompressed_bytes))
+    unique = {request.url: request for request in expansion.requests}
+    expansion.requests = with_validators(engine, unique.values())
+    return expansion
+
+
+def _merge(into: Expansion, other: Expansion) -> None:
+    into.requests += other.requests
+    into.failures += other.failures
+    into.listed += other.listed
+    into.unchanged += other.unchanged
+
+
+@task(name="fetch", cache_policy=NO_CACHE)
+def fetch_task(engine: Engine, fetcher: Fetcher, requests: list[PageRequest]) -> FetchedPages:
+    pages = fetch_pages(fetcher, requests)
+    record_not_modified(engine, pages)
+    return pages
+
+
+Batch = tuple[list[RawArticle], list[ItemFailure], int]
+"""Articles, failures, and how many input units (files or pages) the batch finished."""
+
+
+def _file_batches(files: list[Path], settings: Settings) -> Iterator[Batch]:
+    """Stream articles file by file in batches of ``batch_size``."""
     articles: list[RawArticle] = []
     failures: list[ItemFailure] = []
+    done = 0
     for path in files:
         for item in read_file(path, max_bytes=settings.max_file_bytes):
             if isinstance(item, ItemFailure):
@@ -104,37 +161,53 @@ def _batches(files: list[Path], settings: Settings, done: list[int]
             else:
                 articles.append(item)
             if len(articles) >= settings.batch_size:
-                yield articles, failures
-                articles, failures = [], []
-        done[0] += 1
-        if failures and not articles:
-            yield [], failures
-            failures = []
-    if articles or failures:
-        yield articles, failures
+                yield articles, failures, done
+                articles, failures, done = [], [], 0
+        done += 1
+    if articles or failures or done:
+        yield articles, failures, done
+
+
+def _web_batches(engine: Engine, fetcher: Fetcher, requests: list[PageRequest],
+                 settings: Settings, summary: IngestSummary) -> Iterator[Batch]:
+    for start in range(0, len(requests), settings.batch_size):
+        chunk = requests[start:start + settings.batch_size]
+        pages = fetch_task(engine, fetcher, chunk)
+        summary.not_modified += len(pages.not_modified)
+        yield pages.articles, pages.failures, len(chunk)
 
 
 @flow(name="ingest", log_prints=False, validate_parameters=False)
-def ingest_flow(paths: list[str], database_url: str | None = None,
+def ingest_flow(paths: list[str] | None = None, urls: list[str] | None = None,
+                feeds: list[str] | None = None, sitemaps: list[str] | None = None,
+                since: datetime | None = None, database_url: str | None = None,
                 batch_size: int | None = None, settings: Settings | None = None,
                 progress: ProgressCallback | None = None) -> IngestSummary:
-    """Ingest local files and directories (``.txt``, ``.html``, ``.jsonl``) into the database.
+    """Ingest local files and web sources into the database.
 
     Args:
-        paths: files and directories; directories are read recursively.
+        paths: files and directories (``.txt``, ``.html``, ``.jsonl``, ``.warc[.gz]``);
+            directories are read recursively.
+        urls: article URLs to fetch.
+        feeds: RSS/Atom feed URLs; each entry's page is fetched.
+        sitemaps: sitemap or sitemap-index URLs; each listed page is fetched.
+        since: with sitemaps, only URLs whose ``lastmod`` is on or after this time.
         database_url: overrides ``NEWSFLOW_DATABASE_URL``.
         batch_size: articles per task run; overrides ``NEWSFLOW_BATCH_SIZE``.
         settings: fully resolved settings (the CLI passes them); resolved here when absent.
         progress: optional callback for progress display.
     """
     logger = get_run_logger()
+    paths, urls, feeds, sitemaps = paths or [], urls or [], feeds or [], sitemaps or []
     settings = settings or load_settings(database_url=database_url, batch_size=batch_size)
     engine = make_engine(settings.database_url)
     ensure_schema(engine)
     discovery = discover_files(paths)
     run_id = start_run(engine, flow_name="ingest", flow_run_id=str(flow_run.id or "") or None,
                        pipeline_version=PIPELINE_VERSION,
-                       parameters={"paths": [str(p) for p in paths],
+                       parameters={"paths": [str(p) for p in paths], "urls": urls,
+                                   "feeds": feeds, "sitemaps": sitemaps,
+                                   "since": since.isoformat() if since else None,
                                    "batch_size": settings.batch_size,
                                    "spacy_model": settings.spacy_model})
     summary = IngestSummary(run_id=run_id, database=engine.url.render_as_string(True),
@@ -142,49 +215,78 @@ def ingest_flow(paths: list[str], database_url: str | None = None,
     logger.info("run %s: %d files to read (%d skipped: no reader for their type)",
                 run_id, summary.files, summary.skipped_files)
     timer = _StageTimer(summary.stage_seconds)
+    fetcher = Fetcher(settings.fetch) if urls or feeds or sitemaps else None
     try:
         with timer("setup"):
             nlp = load_model(settings.spacy_model)
             gazetteer = Gazetteer()
-        files_done = [0]
-        batches = _batches(discovery.files, settings, files_done)
-        while True:
-            with timer("read"):
-                batch = next(batches, None)
-            if batch is None:
-                break
-            raw, failures = batch
-            summary.read += len(raw)
-            if raw:
-                with timer("clean"):
-                    cleaned = clean_task(raw, settings.min_words)
-                with timer("entities"):
-                    analysed = entities_task(cleaned.ok, nlp, gazetteer, settings)
-                failures += cleaned.failed + analysed.failed
-                with timer("load"):
-                    counts = load_task(engine, analysed.ok, run_id)
-                summary.new += counts["new"]
-                summary.duplicate += counts["duplicate"]
-                summary.mentions += counts["mentions"]
-                summary.failed += counts["failed"]
-                _count_stages(summary, ["load"] * counts["failed"])
-            if failures:
-                quarantine_task(engine, failures, run_id)
-                summary.failed += len(failures)
-                _count_stages(summary, [f.stage for f in failures])
-            logger.info("batch done: %d read, %d new, %d duplicate, %d failed so far",
-                        summary.read, summary.new, summary.duplicate, summary.failed)
-            if progress:
-                progress(summary, files_done[0])
+        sources = [("read", _file_batches(discovery.files, settings))]
+        if fetcher is not None:
+            with timer("fetch"):
+                expansion = expand_task(engine, fetcher, urls, feeds, sitemaps, since, settings)
+            summary.pages, summary.listed = len(expansion.requests), expansion.listed
+            summary.unchanged = expansion.unchanged
+            if expansion.failures:
+                _quarantine(engine, expansion.failures, run_id, summary)
+            sources.append(("fetch", _web_batches(engine, fetcher, expansion.requests,
+                                                  settings, summary)))
+        total, done = summary.files + summary.pages, 0
+        for stage, batches in sources:
+            while True:
+                with timer(stage):
+                    batch = next(batches, None)
+                if batch is None:
+                    break
+                raw, failures, units = batch
+                _process(raw, failures, engine=engine, run_id=run_id, nlp=nlp,
+                         gazetteer=gazetteer, settings=settings, summary=summary, timer=timer)
+                done += units
+                logger.info("batch done: %d read, %d new, %d duplicate, %d failed so far",
+                            summary.read, summary.new, summary.duplicate, summary.failed)
+                if progress:
+                    progress(summary, done, total)
     except BaseException as exc:
         summary.seconds = timer.total()
         finish_run(engine, run_id, status="failed", counts=_run_counts(summary),
                    message=f"{type(exc).__name__}: {exc}"[:2000])
         raise
+    finally:
+        if fetcher is not None:
+            fetcher.close()
     summary.seconds = timer.total()
     finish_run(engine, run_id, status="completed", counts=_run_counts(summary))
     logger.info("run %s completed: %s", run_id, asdict(summary))
     return summary
+
+
+def _process(raw: list[RawArticle], failures: list[ItemFailure], *, engine: Engine,
+             run_id: int, nlp: Language, gazetteer: Gazetteer, settings: Settings,
+             summary: IngestSummary, timer: _StageTimer) -> None:
+    """Clean, analyse and load one batch, whatever source it came from."""
+    summary.read += len(raw)
+    if raw:
+        with timer("clean"):
+            cleaned = clean_task(raw, settings.min_words)
+        with timer("entities"):
+            analysed = entities_task(cleaned.ok, nlp, gazetteer, settings)
+        failures = failures + cleaned.failed + analysed.failed
+        with timer("load"):
+            counts = load_task(engine, analysed.ok, run_id)
+        summary.new += counts["new"]
+        summary.duplicate += counts["duplicate"]
+        summary.near_duplicate += counts["near_duplicate"]
+        summary.mentions += counts["mentions"]
+        summary.failed += counts["failed"]
+        _count_stages(summary, ["load"] * counts["failed"])
+    if failures:
+        _quarantine(engine, failures, run_id, summary)
+
+
+def _quarantine(engine: Engine, failures: list[ItemFailure], run_id: int,
+                summary: IngestSummary) -> None:
+    quarantine_task(engine, failures, run_id)
+    summary.failed += len(failures)
+    _count_stages(summary, [f.stage for f in failures])
 
 
 def _count_stages(summary: IngestSummary, stages: list[str]) -> None:

@@ -19,13 +19,16 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from pipeline.fetch.settings import FetchSettings
+
 DEFAULT_CONFIG_FILE = "newsflow.toml"
 
 
 class Settings(BaseSettings):
     """Everything a run can be configured with. Each field reads ``NEWSFLOW_<FIELD>``."""
 
-    model_config = SettingsConfigDict(env_prefix="NEWSFLOW_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="NEWSFLOW_", env_nested_delimiter="__",
+                                      extra="ignore")
 
     database_url: str = "sqlite:///newsflow.db"
     """SQLAlchemy URL of the output database. SQLite is the embedded default; PostgreSQL URLs
@@ -54,6 +57,10 @@ class Settings(BaseSettings):
 
     min_words: int = Field(default=1, ge=1)
     """Articles with fewer words than this after cleaning are quarantined, not loaded."""
+
+    fetch: FetchSettings = Field(default_factory=FetchSettings)
+    """How web pages, feeds and sitemaps are fetched (politeness, limits, safety); set with
+    ``NEWSFLOW_FETCH__<FIELD>`` (e.g. ``NEWSFLOW_FETCH__USER_AGENT``) or a ``[fetch]`` table."""
 
 
 def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Settings:

@@ -1,7 +1,10 @@
 """Readers: one small module per input format, each turning a file into raw articles.
 
-A reader is a function ``(path, content) -> Iterator[RawArticle | ItemFailure]``. Adding a format
-means writing one reader module and registering its suffixes in :data:`READERS`.
+A reader is a function ``(path, content) -> Iterator[RawArticle | ItemFailure]`` that gets the
+file's bytes (read under the size limit), or, for archives too large to hold in memory, a
+streaming reader ``(path) -> Iterator[...]`` that opens the file itself. Adding a format means
+writing one reader module and registering its suffixes in :data:`READERS` or
+:data:`STREAM_READERS`.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import ItemError, RunError
-from pipeline.readers import html, jsonl, txt
+from pipeline.readers import html, jsonl, txt, warc
 from pipeline.readers.files import read_bytes
 from pipeline.records import ItemFailure, RawArticle
 
@@ -24,6 +27,25 @@ READERS: dict[str, Reader] = {
     ".jsonl": jsonl.read_jsonl,
 }
 """Reader for each file suffix (lower case)."""
+
+StreamReader = Callable[[Path], Iterator[RawArticle | ItemFailure]]
+
+STREAM_READERS: dict[str, StreamReader] = {
+    ".warc": warc.read_warc_file,
+    ".warc.gz": warc.read_warc_file,
+}
+"""Readers that stream large files themselves, by (possibly compound) suffix."""
+
+
+def _suffix(path: Path) -> str:
+    """``.warc.gz`` for ``crawl.warc.gz``, else the last suffix; lower case."""
+    compound = "".join(path.suffixes[-2:]).lower()
+    return compound if compound in STREAM_READERS else path.suffix.lower()
+
+
+def is_supported(path: Path) -> bool:
+    suffix = _suffix(path)
+    return suffix in READERS or suffix in STREAM_READERS
 
 STAGE = "read"
 
@@ -59,7 +81,7 @@ def discover_files(paths: Iterable[str | Path]) -> Discovery:
                 relative = child.relative_to(path)
                 if any(part.startswith(".") for part in relative.parts):
                     continue
-                if child.suffix.lower() in READERS:
+                if is_supported(child):
                     _add(found.files, seen, child)
                 else:
                     found.skipped.append(child)
@@ -78,9 +100,17 @@ def _add(files: list[Path], seen: set[Path], path: Path) -> None:
 def read_file(path: Path, *, max_bytes: int) -> Iterator[RawArticle | ItemFailure]:
     """Read one file with the reader for its suffix; failures come back as ``ItemFailure``."""
     uri = path.resolve().as_uri()
-    reader = READERS.get(path.suffix.lower())
+    suffix = _suffix(path)
+    if suffix in STREAM_READERS:
+        try:
+            yield from STREAM_READERS[suffix](path)
+        except OSError as exc:
+            yield ItemFailure(uri, STAGE, "UnreadableFile",
+                              f"cannot read file: {exc.strerror or exc}")
+        return
+    reader = READERS.get(suffix)
     if reader is None:
-        supported = ", ".join(sorted(READERS))
+        supported = ", ".join(sorted({*READERS, *STREAM_READERS}))
         kind = path.suffix or path.name
         yield ItemFailure(uri, STAGE, "UnsupportedFormat",
                           f"no reader for '{kind}' files (supported: {supported})")

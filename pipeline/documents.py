@@ -1,0 +1,57 @@
+"""Fetched or archived web documents into raw articles: decoding, extraction, URLs."""
+
+from __future__ import annotations
+
+import gzip
+from datetime import datetime
+
+from pipeline.extract import extract_page
+from pipeline.records import FetchedDocument, RawArticle, SourceRef
+from pipeline.urls import normalize_url
+
+
+def charset_from_headers(headers: dict[str, str]) -> str | None:
+    """The ``charset`` parameter of a Content-Type header, if any."""
+    for parameter in headers.get("content-type", "").split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            return value.strip().strip('"').lower()
+    return None
+
+
+def article_from_document(document: FetchedDocument, *, source_uri: str, format: str,
+                          listing_title: str | None = None,
+                          listing_published_at: datetime | None = None,
+                          source_ref: SourceRef | None = None) -> RawArticle:
+    """Extract a fetched (or archived) page into a raw article that keeps the response.
+
+    What the listing said (a feed entry's title and date) fills in what the page lacks.
+    """
+    body = document.body
+    if body[:2] == b"\x1f\x8b":  # a page served as a gzip file rather than gzip-encoded
+        body = gzip.decompress(body)
+    page = extract_page(body, url=document.final_url, fetched_at=document.fetched_at,
+                        charset=charset_from_headers(document.headers))
+    canonical = page.url or normalize_url(document.final_url)
+    published, source = page.published_at, page.published_at_source
+    if published is None and listing_published_at is not None:
+        published, source = listing_published_at, "feed"
+    seen = tuple(dict.fromkeys(u for u in (normalize_url(document.url),
+                                           normalize_url(document.final_url), canonical) if u))
+    return RawArticle(
+        source_uri=source_uri,
+        format=format,
+        text=page.text,
+        url=canonical,
+        title=page.title or listing_title,
+        author=page.author,
+        site_name=page.site_name,
+        published_at=published,
+        published_at_source=source,
+        modified_at=page.modified_at,
+        language=page.language,
+        fetched_at=document.fetched_at,
+        document=document,
+        seen_urls=seen,
+        source_ref=source_ref,
+    )

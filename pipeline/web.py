@@ -1,0 +1,178 @@
+"""Web sources: URL lists, feeds and sitemaps become page requests; fetched pages become
+raw articles.
+
+The flow handles every web source the same way: a source expands into :class:`PageRequest`
+items (fetching the feed or sitemap itself on the way), requests are fetched in batches, and
+each response is extracted into a :class:`~pipeline.records.RawArticle` that remembers the
+response, the URLs it was reached at and the source entry that listed it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from pipeline.documents import article_from_document
+from pipeline.errors import ItemError
+from pipeline.fetch import Fetcher, FetchError, FetchRequest, FetchResult
+from pipeline.records import FetchedDocument, ItemFailure, RawArticle, SourceRef
+from pipeline.sources.feeds import parse_feed
+from pipeline.sources.sitemaps import entries_since, parse_sitemap
+from pipeline.urls import normalize_url
+
+MAX_SITEMAP_DEPTH = 3
+"""Sitemap indexes nest; deeper than this is a loop or a trap."""
+
+
+@dataclass(slots=True)
+class PageRequest:
+    """A page to fetch, with what the listing already said about it."""
+
+    url: str
+    source_ref: SourceRef | None = None
+    title: str | None = None
+    published_at: datetime | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(slots=True)
+class Expansion:
+    """What expanding a source gave: pages to fetch, failures, and how many it listed."""
+
+    requests: list[PageRequest] = field(default_factory=list)
+    failures: list[ItemFailure] = field(default_factory=list)
+    listed: int = 0
+    unchanged: int = 0
+    """Entries skipped because they were handled before at the same version."""
+
+
+def requests_from_urls(urls: Iterable[str]) -> Expansion:
+    """Plain URLs (arguments or ``--urls FILE`` lines); anything but http(s) is a failure."""
+    expansion = Expansion()
+    for url in urls:
+        url = url.strip()
+        if not url or url.startswith("#"):
+            continue
+        expansion.listed += 1
+        if normalize_url(url) is None:
+            expansion.failures.append(ItemFailure(url, "read", "BadURL",
+                                                  "not an http(s) URL"))
+        else:
+            expansion.requests.append(PageRequest(url))
+    return expansion
+
+
+def _failure(url: str, stage: str, exc: FetchError | ItemError) -> ItemFailure:
+    if isinstance(exc, FetchError):
+        return ItemFailure(url, "fetch", exc.error_type, exc.reason)
+    return ItemFailure(url, exc.stage or stage, exc.error_type, exc.reason)
+
+
+def requests_from_feed(fetcher: Fetcher, feed_url: str,
+                       seen: dict[str, str | None]) -> Expansion:
+    """Entries of an RSS/Atom feed not handled before at the same version.
+
+    ``seen`` maps entry ids to the version (entry date) recorded when they were loaded.
+    """
+    expansion = Expansion()
+    try:
+        feed = parse_feed(fetcher.fetch(feed_url).body, url=feed_url)
+    except (FetchError, ItemError) as exc:
+        expansion.failures.append(_failure(feed_url, "feed", exc))
+        return expansion
+    key = f"feed:{feed_url}"
+    for entry in feed.entries:
+        expansion.listed += 1
+        version = entry.published_at.isoformat() if entry.published_at else None
+        if entry.entry_id in seen and seen[entry.entry_id] == version:
+            expansion.unchanged += 1
+            continue
+        expansion.requests.append(PageRequest(
+            entry.link, SourceRef(key, entry.entry_id, version), title=entry.title,
+            published_at=entry.published_at))
+    return expansion
+
+
+def requests_from_sitemap(fetcher: Fetcher, sitemap_url: str, seen: dict[str, str | None], *,
+                          since: datetime | None = None, max_bytes: int = 50_000_000,
+                          ) -> Expansion:
+    """URLs of a sitemap (following sitemap indexes), changed since they were last handled
+    and, with ``since``, modified on or after it."""
+    expansion = Expansion()
+    key = f"sitemap:{sitemap_url}"
+    pending, visited = [(sitemap_url, 0)], set()
+    while pending:
+        url, depth = pending.pop(0)
+        if url in visited:
+            continue
+        visited.add(url)
+        try:
+            sitemap = parse_sitemap(fetcher.fetch(url).body, url=url,
+                                    max_decompressed_bytes=max_bytes)
+        except (FetchError, ItemError) as exc:
+            expansion.failures.append(_failure(url, "sitemap", exc))
+            continue
+        if sitemap.kind == "index":
+            if depth + 1 > MAX_SITEMAP_DEPTH:
+                expansion.failures.append(ItemFailure(url, "sitemap", "SitemapTooDeep",
+                                                      f"index nested over {MAX_SITEMAP_DEPTH} "
+                                                      "levels; not followed"))
+                continue
+            pending.extend((entry.loc, depth + 1) for entry in entries_since(sitemap.entries,
+                                                                             since))
+            continue
+        for entry in entries_since(sitemap.entries, since):
+            expansion.listed += 1
+            version = entry.lastmod.isoformat() if entry.lastmod else None
+            if entry.loc in seen and (version is None or seen[entry.loc] == version):
+                expansion.unchanged += 1
+                continue
+            expansion.requests.append(PageRequest(entry.loc, SourceRef(key, entry.loc, version),
+                                                  published_at=None))
+    return expansion
+
+
+@dataclass(slots=True)
+class FetchedPages:
+    """The outcome of fetching a batch of page requests."""
+
+    articles: list[RawArticle] = field(default_factory=list)
+    failures: list[ItemFailure] = field(default_factory=list)
+    not_modified: list[tuple[PageRequest, FetchResult]] = field(default_factory=list)
+
+
+def article_from_response(request: PageRequest, response: FetchResult) -> RawArticle:
+    """A fetched page as a raw article."""
+    document = FetchedDocument(url=request.url, final_url=response.final_url,
+                               status=response.status, headers=response.headers,
+                               fetched_at=response.fetched_at, body=response.body)
+    return article_from_document(document, source_uri=request.url, format="web",
+                                 listing_title=request.title,
+                                 listing_published_at=request.published_at,
+                                 source_ref=request.source_ref)
+
+
+def fetch_pages(fetcher: Fetcher, requests: list[PageRequest]) -> FetchedPages:
+    """Fetch a batch concurrently and extract every page; one failure never stops the rest."""
+    outcome = FetchedPages()
+    by_url = {request.url: request for request in requests}
+    fetches = (FetchRequest(r.url, etag=r.etag, last_modified=r.last_modified)
+               for r in requests)
+    for result in fetcher.fetch_many(fetches):
+        if isinstance(result, FetchError):
+            outcome.failures.append(_failure(result.url, "fetch", result))
+            continue
+        request = by_url[result.url]
+        if result.not_modified:
+            outcome.not_modified.append((request, result))
+            continue
+        try:
+            outcome.articles.append(article_from_response(request, result))
+        except ItemError as exc:
+            outcome.failures.append(_failure(request.url, "extract", exc))
+        except (OSError, EOFError) as exc:  # a broken gzip body
+            outcome.failures.append(ItemFailure(request.url, "extract", type(exc).__name__,
+                                                f"cannot decompress the page: {exc}"))
+    return outcome

@@ -1,0 +1,86 @@
+"""Fixtures for the fetcher: a real, threaded HTTP server on 127.0.0.1 and a fetcher factory.
+
+The fetcher's waits (politeness, backoff, Retry-After) go to a recorder instead of sleeping, so
+tests assert the waits it asked for without spending them. Deadlines use the real clock.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Callable, Iterator
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from pipeline.fetch import Fetcher, FetchSettings
+
+LOCAL_HOSTS = ["127.0.0.1", "localhost"]
+
+
+@pytest.fixture(scope="session")
+def make_httpserver() -> Iterator[HTTPServer]:
+    """pytest-httpserver's server, but threaded and on 127.0.0.1.
+
+    Threaded so that a handler that stalls on purpose does not hold up the next request (or
+    the next test), and so concurrent fetches really are concurrent.
+    """
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    if server.is_running():
+        server.stop()
+
+
+@pytest.fixture
+def release() -> Iterator[threading.Event]:
+    """Set when the test ends: stalling handlers wait on it so they finish with the test."""
+    event = threading.Event()
+    yield event
+    event.set()
+
+
+@pytest.fixture
+def sleeps() -> list[float]:
+    """Every wait the fetcher asked for, in order."""
+    return []
+
+
+@pytest.fixture
+def make_fetcher(sleeps: list[float]) -> Iterator[Callable[..., Fetcher]]:
+    """``make_fetcher(**settings)``: a Fetcher for the local server that records its sleeps.
+
+    Defaults: 127.0.0.1 and localhost allow-listed, no per-host delay, robots.txt not
+    consulted (tests about robots turn it on), a 5 s timeout so a bug cannot hang the suite.
+    """
+    fetchers: list[Fetcher] = []
+
+    def make(**overrides: object) -> Fetcher:
+        values: dict[str, object] = {
+            "allowed_private_hosts": LOCAL_HOSTS,
+            "per_host_delay_seconds": 0,
+            "obey_robots": False,
+            "timeout_seconds": 5,
+        }
+        values.update(overrides)
+        fetcher = Fetcher(FetchSettings.model_validate(values), sleep=sleeps.append)
+        fetchers.append(fetcher)
+        return fetcher
+
+    yield make
+    for fetcher in fetchers:
+        fetcher.close()
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (connections are refused)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def paths_seen(server: HTTPServer) -> list[str]:
+    """The paths the server received, in order."""
+    return [request.path for request, _ in server.log]
