@@ -154,3 +154,63 @@ def test_unsafe_feed_is_refused_and_other_sources_still_load(httpserver, sqlite_
         texts = " ".join(connection.execute(select(schema.Article.text)).scalars())
     assert (error["stage"], error["error_type"]) == ("feed", "UnsafeXML")
     assert "TOP-SECRET-VALUE" not in texts + error["message"]
+
+
+def test_misbehaving_servers_end_as_clear_errors_and_lose_nothing(httpserver, sqlite_url):
+    import time
+
+    _serve_site(httpserver)
+    attempts = {"/flaky-429": 0, "/flaky-503": 0}
+
+    def flaky(status: int, retry_after: str | None, seed: str):
+        def handler(request: Request) -> Response:
+            attempts[request.path] += 1
+            if attempts[request.path] == 1:
+                headers = {"Retry-After": retry_after} if retry_after else {}
+                return Response("busy", status=status, headers=headers)
+            return Response(_page(httpserver, request.path, seed), content_type="text/html")
+        return handler
+
+    def slow(_request: Request) -> Response:
+        time.sleep(3)
+        return Response("<p>too late</p>", content_type="text/html")
+
+    httpserver.expect_request("/flaky-429").respond_with_handler(
+        flaky(429, "1", PAGES["/world/drills"]))
+    httpserver.expect_request("/flaky-503").respond_with_handler(
+        flaky(503, None, PAGES["/world/rafale"]))
+    httpserver.expect_request("/slow").respond_with_handler(slow)
+    httpserver.expect_request("/huge").respond_with_data(
+        "<html><body><article><p>" + "word " * 400_000 + "</p></article></body></html>",
+        content_type="text/html")
+    httpserver.expect_request("/bomb").respond_with_data(
+        gzip.compress(b"<html>" + b" " * 30_000_000 + b"</html>"), content_type="text/html",
+        headers={"Content-Encoding": "gzip"})
+    laughs = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+              '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+              '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+              '<rss version="2.0"><channel><title>&lol3;</title></channel></rss>')
+    httpserver.expect_request("/laughs.xml").respond_with_data(
+        laughs, content_type="application/rss+xml")
+    settings = _settings(sqlite_url)
+    settings.fetch.timeout_seconds = 1.5
+    settings.fetch.max_body_bytes = 1_000_000
+    settings.fetch.max_decompressed_bytes = 5_000_000
+    urls = [httpserver.url_for(p) for p in ("/flaky-429", "/flaky-503", "/slow", "/huge",
+                                             "/bomb", "/world/tbilisi")]
+
+    summary = ingest_flow(urls=urls, feeds=[httpserver.url_for("/laughs.xml")],
+                          settings=settings)
+
+    engine = make_engine(sqlite_url)
+    with engine.connect() as connection:
+        errors = {uri.rsplit("/", 1)[1]: (stage, kind) for uri, stage, kind in connection.execute(
+            select(schema.IngestError.source_uri, schema.IngestError.stage,
+                   schema.IngestError.error_type)).all()}
+        loaded = set(connection.execute(select(schema.Article.source_uri)).scalars())
+    assert errors == {"slow": ("fetch", "RequestTimeout"), "huge": ("fetch", "BodyTooLarge"),
+                      "bomb": ("fetch", "DecompressionLimit"),
+                      "laughs.xml": ("feed", "UnsafeXML")}
+    assert {u.rsplit("/", 1)[1] for u in loaded} == {"flaky-429", "flaky-503", "tbilisi"}
+    assert attempts == {"/flaky-429": 2, "/flaky-503": 2}
+    assert (summary.new, summary.failed) == (3, 4)

@@ -21,14 +21,17 @@ def _refusal(content: bytes, what: str = "feed") -> ItemError:
     ("xxe_parameter_entity.xml", "feed declares an external XML entity pointing at "
                                  "'http://attacker.example/evil.dtd' (possible XXE attack); "
                                  "refused"),
-    ("doctype_rss091.xml", "feed has a document type declaration (DTD); DTDs are not accepted "
-                           "from the web, refused"),
-], ids=["billion-laughs", "xxe-file", "xxe-parameter-entity", "bare-doctype"])
+], ids=["billion-laughs", "xxe-file", "xxe-parameter-entity"])
 def test_hostile_documents_are_refused_with_the_danger_named(name, reason):
     error = _refusal((SOURCES / name).read_bytes())
     assert error.error_type == "UnsafeXML"
     assert error.stage == "feed"
     assert error.reason == reason
+
+
+def test_a_bare_doctype_naming_an_external_dtd_is_accepted_and_not_loaded():
+    root = parse_xml_safe((SOURCES / "doctype_rss091.xml").read_bytes(), what="feed")
+    assert root.tag == "rss"
 
 
 def test_xxe_never_reads_the_file_it_points_at(tmp_path):
