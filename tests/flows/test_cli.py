@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CASES, ROOT, SEED_ARTICLE
+from tests.conftest import CASES, ROOT, SEED_ARTICLE, SEEDS
 
 NEWSFLOW = Path(sys.executable).parent / "newsflow"
 
@@ -77,3 +77,20 @@ def test_ingest_then_stats_with_clean_output(tmp_path):
     assert stats.returncode == 0, stats.stderr
     assert "Wang Yi" in stats.stdout and "PERSON" in stats.stdout
     assert "EmptyInput" in stats.stdout
+
+
+def test_ingest_a_url_from_the_command_line(httpserver, tmp_path):
+    page = (SEEDS / "007_tbilisi_protest_before_election.html").read_bytes()
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/story").respond_with_data(page, content_type="text/html")
+    urls = tmp_path / "urls.txt"
+    urls.write_text(f"# one a line\n{httpserver.url_for('/story')}\nftp://nope.example/x\n")
+    db = f"sqlite:///{tmp_path / 'web.db'}"
+
+    result = run("ingest", "--urls", str(urls), "--allow-host", "127.0.0.1", "--db", db,
+                 cwd=tmp_path, env={"NEWSFLOW_FETCH__PER_HOST_DELAY_SECONDS": "0"})
+
+    assert result.returncode == 0, result.stderr
+    assert "pages fetched" in result.stdout
+    stats = run("stats", "--db", db, cwd=tmp_path)
+    assert "BadURL" in stats.stdout and "Tbilisi" in stats.stdout
