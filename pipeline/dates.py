@@ -68,8 +68,11 @@ def date_to_utc(day: date) -> datetime:
     return datetime.combine(day, time(0, 0), tzinfo=UTC)
 
 
-def parse_iso_datetime(value: str) -> datetime:
+def parse_iso_datetime(value: str, *, keep_offset: bool = False) -> datetime:
     """Parse an ISO 8601 date or datetime into UTC. Naive values are taken as UTC.
+
+    With ``keep_offset`` the value keeps the publisher's UTC offset (the same instant): its
+    ``.date()`` is then the calendar date the publisher meant, which UTC may move by a day.
 
     Raises ``ValueError`` with the offending value when it is not ISO 8601.
     """
@@ -84,4 +87,4 @@ def parse_iso_datetime(value: str) -> datetime:
         raise ValueError(f"not an ISO 8601 date: {value!r}") from None
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    return parsed if keep_offset else parsed.astimezone(UTC)

@@ -33,9 +33,10 @@ def article_from_document(document: FetchedDocument, *, source_uri: str, format:
     page = extract_page(body, url=document.final_url, fetched_at=document.fetched_at,
                         charset=charset_from_headers(document.headers))
     canonical = page.url or normalize_url(document.final_url)
-    published, source = page.published_at, page.published_at_source
+    published, source, day = page.published_at, page.published_at_source, page.published_date
     if published is None and listing_published_at is not None:
         published, source = listing_published_at, "feed"
+        day = listing_published_at.date()
     seen = tuple(dict.fromkeys(u for u in (normalize_url(document.url),
                                            normalize_url(document.final_url), canonical) if u))
     return RawArticle(
@@ -48,6 +49,7 @@ def article_from_document(document: FetchedDocument, *, source_uri: str, format:
         site_name=page.site_name,
         published_at=published,
         published_at_source=source,
+        published_date=day,
         modified_at=page.modified_at,
         language=page.language,
         fetched_at=document.fetched_at,

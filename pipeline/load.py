@@ -95,6 +95,7 @@ def _article_row(item: AnalyzedArticle, *, run_id: int | None, pipeline_version:
         "site_name": raw.site_name,
         "published_at": raw.published_at,
         "published_at_source": raw.published_at_source,
+        "published_date": raw.published_date,
         "modified_at": raw.modified_at,
         "language": article.language,
         "text": article.text,

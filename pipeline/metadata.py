@@ -25,7 +25,9 @@ _PUBLISHED_META = (
 _MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified",
                   "dcterms.modified", "last-modified")
 _ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "blogposting",
-                  "analysisnewsarticle", "opinionnewsarticle", "webpage", "report"}
+                  "analysisnewsarticle", "opinionnewsarticle", "backgroundnewsarticle",
+                  "reviewnewsarticle", "liveblogposting", "report", "scholarlyarticle"}
+_PAGE_TYPES = {"webpage", "itempage"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +65,7 @@ def _parse(value: object) -> datetime | None:
     if not isinstance(value, str):
         return None
     try:
-        return parse_iso_datetime(value)
+        return parse_iso_datetime(value, keep_offset=True)
     except ValueError:
         return None
 
@@ -82,11 +84,13 @@ def page_dates(html: str | bytes) -> PageDates:
         tree = lxml.html.fromstring(html)
     except (ValueError, lxml.etree.ParserError):
         return PageDates()
-    for item in _json_ld_objects(tree):
-        if _types(item) & _ARTICLE_TYPES:
-            published = _parse(item.get("datePublished"))
-            if published is not None:
-                return PageDates(published, _parse(item.get("dateModified")), "json-ld")
+    objects = list(_json_ld_objects(tree))
+    for types in (_ARTICLE_TYPES, _PAGE_TYPES):  # the article's own date before the page's
+        for item in objects:
+            if _types(item) & types:
+                published = _parse(item.get("datePublished"))
+                if published is not None:
+                    return PageDates(published, _parse(item.get("dateModified")), "json-ld")
     published = next(filter(None, map(_parse, _meta_values(tree, _PUBLISHED_META))), None)
     modified = next(filter(None, map(_parse, _meta_values(tree, _MODIFIED_META))), None)
     if published is None:

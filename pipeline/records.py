@@ -7,7 +7,7 @@ testable without Prefect or a database.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -54,6 +54,8 @@ class RawArticle:
     published_at_source: str | None = None
     """Where ``published_at`` came from: ``dateline``, ``jsonl``, ``json-ld``, ``meta`` or
     ``htmldate``."""
+    published_date: date | None = None
+    """The publisher's calendar date (a UTC instant can fall on the next or previous day)."""
     modified_at: datetime | None = None
     language: str | None = None
     """The language the source declares, if any; cleaning detects it when absent."""

@@ -59,3 +59,20 @@ def test_canonical_url_is_normalized():
     html = _page('<link rel="canonical" href="HTTPS://News.Example.COM/a/story?utm_source=x'
                  '&id=7#top">')
     assert extract_page(html).url == "https://news.example.com/a/story?id=7"
+
+
+def test_publisher_calendar_date_is_kept_beside_the_utc_instant():
+    html = _page('<meta property="article:published_time" content="2024-05-06T21:30:00-04:00">')
+    page = extract_page(html.replace("<body>", '<body><p class="date">May 6, 2024</p>'))
+    assert page.published_at == datetime(2024, 5, 7, 1, 30, tzinfo=UTC)
+    assert page.published_date.isoformat() == "2024-05-06"
+
+
+def test_a_structured_date_far_from_the_page_date_loses_to_it():
+    # A site-wide JSON-LD WebPage date two years after the story's dated URL and byline.
+    html = ('<html><head><script type="application/ld+json">{"@type": "WebPage", '
+            '"datePublished": "2026-01-01T00:00:00Z"}</script></head><body>'
+            '<p class="byline">Published March 3, 2024</p>' + BODY + "</body></html>")
+    page = extract_page(html, url="https://news.example.com/2024/03/03/story.html")
+    assert page.published_date.isoformat() == "2024-03-03"
+    assert page.published_at_source == "htmldate"

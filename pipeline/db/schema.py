@@ -6,12 +6,13 @@ an Alembic migration in ``db/migrations`` (a test checks that models and migrati
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -99,6 +100,8 @@ class Article(Base):
     site_name: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     published_at_source: Mapped[str | None] = mapped_column(String(40))
+    published_date: Mapped[date | None] = mapped_column(Date, index=True)
+    """The publisher's calendar date; ``published_at`` in UTC can fall on the day after."""
     modified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     language: Mapped[str | None] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)

@@ -22,6 +22,7 @@ def read_html(path: Path, content: bytes) -> Iterator[RawArticle | ItemFailure]:
         site_name=page.site_name,
         published_at=page.published_at,
         published_at_source=page.published_at_source,
+        published_date=page.published_date,
         modified_at=page.modified_at,
         language=page.language,
     )

@@ -53,7 +53,7 @@ def parse_jsonl_record(line: str, *, source_uri: str) -> RawArticle:
     published_at = None
     if record.get("published_at"):
         try:
-            published_at = parse_iso_datetime(record["published_at"])
+            published_at = parse_iso_datetime(record["published_at"], keep_offset=True)
         except ValueError as exc:
             raise ItemError(STAGE, f"field 'published_at': {exc}",
                             error_type="MalformedRecord") from exc
@@ -67,6 +67,7 @@ def parse_jsonl_record(line: str, *, source_uri: str) -> RawArticle:
         author=record.get("author") or None,
         published_at=published_at,
         published_at_source="jsonl" if published_at else None,
+        published_date=published_at.date() if published_at else None,
         language=record.get("language") or None,
         image=record.get("image") or None,
         source_name=record.get("source") or None,
@@ -85,6 +86,7 @@ def parse_jsonl_record(line: str, *, source_uri: str) -> RawArticle:
         if article.published_at is None and page.published_at is not None:
             article.published_at = page.published_at
             article.published_at_source = page.published_at_source
+            article.published_date = page.published_date
         article.modified_at = page.modified_at
         return article
     raise ItemError(STAGE, "record has neither 'text' nor 'html'", error_type="MalformedRecord")

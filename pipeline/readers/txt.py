@@ -54,5 +54,6 @@ def parse_txt_article(text: str, *, source_uri: str) -> RawArticle:
         title=title,
         published_at=date_to_utc(published) if published else None,
         published_at_source="dateline" if published else None,
+        published_date=published,
         image=image,
     )

@@ -76,10 +76,12 @@ def upgrade() -> None:
     # SQLite cannot add foreign keys with ALTER TABLE: batch mode rebuilds the table there.
     with op.batch_alter_table('articles', schema=None) as batch_op:
         batch_op.add_column(sa.Column('fetched_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('published_date', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('raw_document_id', ID, nullable=True))
         batch_op.add_column(sa.Column('duplicate_of', ID, nullable=True))
         batch_op.add_column(sa.Column('minhash', sa.LargeBinary(), nullable=True))
         batch_op.create_index(batch_op.f('ix_articles_duplicate_of'), ['duplicate_of'], unique=False)
+        batch_op.create_index(batch_op.f('ix_articles_published_date'), ['published_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_articles_raw_document_id'), ['raw_document_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_articles_duplicate_of_articles'), 'articles', ['duplicate_of'], ['id'])
         batch_op.create_foreign_key(batch_op.f('fk_articles_raw_document_id_raw_documents'), 'raw_documents', ['raw_document_id'], ['id'])
@@ -91,9 +93,11 @@ def downgrade() -> None:
         batch_op.drop_constraint(batch_op.f('fk_articles_raw_document_id_raw_documents'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_articles_duplicate_of_articles'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_articles_raw_document_id'))
+        batch_op.drop_index(batch_op.f('ix_articles_published_date'))
         batch_op.drop_index(batch_op.f('ix_articles_duplicate_of'))
         batch_op.drop_column('minhash')
         batch_op.drop_column('duplicate_of')
+        batch_op.drop_column('published_date')
         batch_op.drop_column('raw_document_id')
         batch_op.drop_column('fetched_at')
 
