@@ -23,6 +23,8 @@ app = typer.Typer(help="newsflow: news articles in, normalized SQL tables out.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 db_app = typer.Typer(help="Database schema: create, upgrade, inspect.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+eval_app = typer.Typer(help="Measure quality against gold annotations.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
 
 out = Console()
 err = Console(stderr=True)
@@ -218,6 +220,7 @@ def _print_summary(summary: object) -> None:
     failed = ", ".join(f"{n} {stage}" for stage, n in sorted(summary.failures_by_stage.items()))
     table.add_row("failed", f"{summary.failed}" + (f" ({failed})" if failed else ""))
     table.add_row("entity mentions", f"{summary.mentions}")
+    table.add_row("events", f"{summary.events}")
     stages = " · ".join(f"{stage} {sec:.1f}s" for stage, sec in summary.stage_seconds.items())
     table.add_row("time", f"{summary.seconds:.1f}s ({stages})")
     table.add_row("database", summary.database)
@@ -268,6 +271,39 @@ def stats(db: DbOption = None, config: ConfigOption = None,
         for stage, kind, n in result.errors_by_stage:
             errors.add_row(stage, kind, str(n))
         out.print(errors)
+
+
+@eval_app.command("events")
+def eval_events(
+    gold: Annotated[Path, typer.Argument(help="Gold events, JSONL (see tests/cases/events).")],
+    articles: Annotated[Path, typer.Option(
+        help="Folder holding the articles the gold lines name.")] = Path("seeds"),
+    model: Annotated[str | None, typer.Option(help="spaCy model name to load.")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Precision and recall of the event coder on root code + actor countries."""
+    from pipeline.entities import Gazetteer, load_model
+    from pipeline.events.actors import ActorCoder
+    from pipeline.events.coder import EventCoder
+    from pipeline.events.evaluate import evaluate
+    from pipeline.events.lexicon import EventLexicon
+
+    settings = _settings(config, spacy_model=model)
+    try:
+        nlp = load_model(settings.spacy_model)
+        gazetteer = Gazetteer()
+        coder = EventCoder(EventLexicon.load(), ActorCoder(gazetteer))
+        score = evaluate(gold, articles, nlp, gazetteer, coder)
+    except (RunError, OSError, ValueError) as exc:
+        raise _fail(str(exc)) from exc
+    table = Table(title=f"events: {gold}", title_justify="left")
+    for column in ("article", "gold", "predicted", "matched"):
+        table.add_column(column, justify="left" if column == "article" else "right")
+    for key, (expected, predicted, matched) in score.by_article.items():
+        table.add_row(key, str(expected), str(predicted), str(matched))
+    out.print(table)
+    out.print(f"precision {score.precision:.3f}  recall {score.recall:.3f}  F1 {score.f1:.3f}  "
+              f"(gold {score.gold}, predicted {score.predicted}, matched {score.matched})")
 
 
 def main() -> None:

@@ -25,6 +25,9 @@ from pipeline.db.engine import make_engine
 from pipeline.db.migrate import ensure_schema
 from pipeline.entities import Gazetteer, extract_entities, load_model
 from pipeline.errors import TransientError
+from pipeline.events.actors import ActorCoder
+from pipeline.events.coder import EventCoder
+from pipeline.events.lexicon import EventLexicon
 from pipeline.fetch import Fetcher
 from pipeline.load import finish_run, load_articles, record_failures, start_run
 from pipeline.readers import discover_files, read_file
@@ -58,12 +61,12 @@ def clean_task(batch: list[RawArticle], min_words: int) -> StageResult[Article]:
     return clean_articles(batch, min_words=min_words)
 
 
-@task(name="entities", cache_policy=NO_CACHE)
+@task(name="entities-and-events", cache_policy=NO_CACHE)
 def entities_task(articles: list[Article], nlp: Language, gazetteer: Gazetteer,
-                  settings: Settings) -> StageResult[AnalyzedArticle]:
+                  coder: EventCoder, settings: Settings) -> StageResult[AnalyzedArticle]:
     return extract_entities(articles, nlp, gazetteer, max_chunk_chars=settings.max_chunk_chars,
                             batch_size=settings.nlp_batch_size,
-                            n_process=settings.nlp_processes)
+                            n_process=settings.nlp_processes, event_coder=coder)
 
 
 @task(name="load", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[1, 5, 20],
@@ -73,7 +76,7 @@ def load_task(engine: Engine, batch: list[AnalyzedArticle], run_id: int) -> dict
     record_failures(engine, result.failed, run_id=run_id)
     return {"new": result.new, "duplicate": result.duplicate,
             "near_duplicate": result.near_duplicate, "mentions": result.mentions,
-            "failed": len(result.failed)}
+            "events": result.events, "failed": len(result.failed)}
 
 
 @task(name="quarantine", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[1, 5, 20],
@@ -105,6 +108,7 @@ class IngestSummary:
     near_duplicate: int = 0
     failed: int = 0
     mentions: int = 0
+    events: int = 0
     seconds: float = 0.0
     stage_seconds: dict[str, float] = field(default_factory=dict)
     failures_by_stage: dict[str, int] = field(default_factory=dict)
@@ -220,6 +224,7 @@ def ingest_flow(paths: list[str] | None = None, urls: list[str] | None = None,
         with timer("setup"):
             nlp = load_model(settings.spacy_model)
             gazetteer = Gazetteer()
+            coder = EventCoder(EventLexicon.load(), ActorCoder(gazetteer))
         sources = [("read", _file_batches(discovery.files, settings))]
         if fetcher is not None:
             with timer("fetch"):
@@ -239,7 +244,8 @@ def ingest_flow(paths: list[str] | None = None, urls: list[str] | None = None,
                     break
                 raw, failures, units = batch
                 _process(raw, failures, engine=engine, run_id=run_id, nlp=nlp,
-                         gazetteer=gazetteer, settings=settings, summary=summary, timer=timer)
+                         gazetteer=gazetteer, coder=coder, settings=settings,
+                         summary=summary, timer=timer)
                 done += units
                 logger.info("batch done: %d read, %d new, %d duplicate, %d failed so far",
                             summary.read, summary.new, summary.duplicate, summary.failed)
@@ -260,15 +266,15 @@ def ingest_flow(paths: list[str] | None = None, urls: list[str] | None = None,
 
 
 def _process(raw: list[RawArticle], failures: list[ItemFailure], *, engine: Engine,
-             run_id: int, nlp: Language, gazetteer: Gazetteer, settings: Settings,
-             summary: IngestSummary, timer: _StageTimer) -> None:
+             run_id: int, nlp: Language, gazetteer: Gazetteer, coder: EventCoder,
+             settings: Settings, summary: IngestSummary, timer: _StageTimer) -> None:
     """Clean, analyse and load one batch, whatever source it came from."""
     summary.read += len(raw)
     if raw:
         with timer("clean"):
             cleaned = clean_task(raw, settings.min_words)
-        with timer("entities"):
-            analysed = entities_task(cleaned.ok, nlp, gazetteer, settings)
+        with timer("entities+events"):
+            analysed = entities_task(cleaned.ok, nlp, gazetteer, coder, settings)
         failures = failures + cleaned.failed + analysed.failed
         with timer("load"):
             counts = load_task(engine, analysed.ok, run_id)
@@ -276,6 +282,7 @@ def _process(raw: list[RawArticle], failures: list[ItemFailure], *, engine: Engi
         summary.duplicate += counts["duplicate"]
         summary.near_duplicate += counts["near_duplicate"]
         summary.mentions += counts["mentions"]
+        summary.events += counts["events"]
         summary.failed += counts["failed"]
         _count_stages(summary, ["load"] * counts["failed"])
     if failures:

@@ -21,7 +21,13 @@ from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from pipeline import dedup
 from pipeline.db import schema
 from pipeline.errors import TransientError
-from pipeline.records import AnalyzedArticle, FetchedDocument, ItemFailure, SourceRef
+from pipeline.records import (
+    AnalyzedArticle,
+    CodedEvent,
+    FetchedDocument,
+    ItemFailure,
+    SourceRef,
+)
 
 STAGE = "load"
 
@@ -33,6 +39,7 @@ class LoadResult:
     near_duplicate: int = 0
     """New articles that are near-copies of an earlier one (loaded, with ``duplicate_of`` set)."""
     mentions: int = 0
+    events: int = 0
     article_ids: list[int] = field(default_factory=list)
     failed: list[ItemFailure] = field(default_factory=list)
 
@@ -203,6 +210,71 @@ class _Loaded:
     article_id: int | None
     mentions: int = 0
     near_duplicate: bool = False
+    clusters: set[int] = field(default_factory=set)
+    events: int = 0
+
+
+def _cluster_id(connection: Connection, event: CodedEvent) -> int | None:
+    """The cluster of an event that happened: same actor codes, code and day."""
+    if event.negated or event.modality != "asserted" or event.event_date is None:
+        return None
+    table = schema.EventCluster.__table__
+    key = {"actor1_code": event.actor1.code,
+           "actor2_code": event.actor2.code if event.actor2 else "",
+           "cameo_code": event.cameo_code, "event_date": event.event_date}
+    connection.execute(_insert(connection, table).values(
+        **key, num_mentions=0, num_articles=0, num_sources=0).on_conflict_do_nothing())
+    return connection.execute(select(table.c.id).filter_by(**key)).scalar_one()
+
+
+def _load_events(connection: Connection, entities: _EntityIds, item: AnalyzedArticle,
+                 article_id: int, pipeline_version: str) -> tuple[int, set[int]]:
+    rows, clusters = [], set()
+    for event in item.events:
+        def entity(name: str | None, type_: str | None) -> int | None:
+            return entities.entity_id(name, type_, None) if name and type_ else None
+
+        cluster = _cluster_id(connection, event)
+        if cluster is not None:
+            clusters.add(cluster)
+        rows.append({
+            "article_id": article_id, "sentence_index": event.sentence_index,
+            "start_char": event.start_char, "end_char": event.end_char,
+            "evidence": event.evidence, "trigger": event.trigger,
+            "cameo_code": event.cameo_code, "cameo_root": event.cameo_root,
+            "quad_class": event.quad_class, "goldstein": event.goldstein,
+            "plover_type": event.plover_type, "plover_mode": event.plover_mode,
+            "actor1_entity_id": entity(event.actor1.entity_name, event.actor1.entity_type),
+            "actor1_code": event.actor1.code,
+            "actor2_entity_id": entity(event.actor2.entity_name, event.actor2.entity_type)
+            if event.actor2 else None,
+            "actor2_code": event.actor2.code if event.actor2 else None,
+            "location_entity_id": entity(event.location_name, event.location_type),
+            "event_date": event.event_date, "negated": event.negated,
+            "modality": event.modality, "confidence": event.confidence,
+            "cluster_id": cluster, "pipeline_version": pipeline_version,
+        })
+    if rows:
+        connection.execute(schema.Event.__table__.insert(), rows)
+    return len(rows), clusters
+
+
+def refresh_clusters(connection: Connection, cluster_ids: set[int]) -> None:
+    """Recount mentions, articles and sources of the clusters a batch touched."""
+    if not cluster_ids:
+        return
+    clusters, events = schema.EventCluster.__table__, schema.Event.__table__
+    articles = schema.Article.__table__
+    source = func.coalesce(articles.c.site_name, articles.c.source_name, articles.c.source_uri)
+    of_cluster = events.c.cluster_id == clusters.c.id
+    connection.execute(update(clusters).where(clusters.c.id.in_(sorted(cluster_ids))).values(
+        num_mentions=select(func.count()).where(of_cluster).scalar_subquery(),
+        num_articles=select(func.count(func.distinct(events.c.article_id)))
+        .where(of_cluster).scalar_subquery(),
+        num_sources=select(func.count(func.distinct(source)))
+        .select_from(events.join(articles, articles.c.id == events.c.article_id))
+        .where(of_cluster).scalar_subquery(),
+    ))
 
 
 def _load_one(connection: Connection, entities: _EntityIds, item: AnalyzedArticle, *,
@@ -240,7 +312,8 @@ def _load_one(connection: Connection, entities: _EntityIds, item: AnalyzedArticl
         })
     if rows:
         connection.execute(schema.Mention.__table__.insert(), rows)
-    return _Loaded(article_id, len(rows), duplicate_of is not None)
+    events, clusters = _load_events(connection, entities, item, article_id, pipeline_version)
+    return _Loaded(article_id, len(rows), duplicate_of is not None, clusters, events)
 
 
 def load_articles(engine: Engine, batch: Sequence[AnalyzedArticle], *, run_id: int | None,
@@ -255,6 +328,7 @@ def load_articles(engine: Engine, batch: Sequence[AnalyzedArticle], *, run_id: i
     try:
         with engine.begin() as connection:
             entities = _EntityIds(connection)
+            clusters: set[int] = set()
             for item in batch:
                 try:
                     with connection.begin_nested():
@@ -274,7 +348,10 @@ def load_articles(engine: Engine, batch: Sequence[AnalyzedArticle], *, run_id: i
                     result.new += 1
                     result.near_duplicate += loaded.near_duplicate
                     result.mentions += loaded.mentions
+                    result.events += loaded.events
                     result.article_ids.append(loaded.article_id)
+                    clusters |= loaded.clusters
+            refresh_clusters(connection, clusters)
     except DBAPIError as exc:
         if _is_transient(exc):
             raise TransientError(f"database unavailable while loading: {_first_line(exc)}") from exc

@@ -96,12 +96,54 @@ class Mention:
     country_code: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """One side of an event."""
+
+    code: str
+    """``CHNGOV``, ``USA``, ``IGO``, ``TURCOP``; a bare role (``COP``) when no country is known."""
+    country: str | None
+    role: str | None
+    text: str
+    entity_name: str | None = None
+    entity_type: str | None = None
+
+
+@dataclass(slots=True)
+class CodedEvent:
+    """One event found in one sentence."""
+
+    sentence_index: int
+    start_char: int
+    end_char: int
+    evidence: str
+    trigger: str
+    cameo_code: str
+    cameo_root: str
+    quad_class: int
+    goldstein: float
+    plover_type: str | None
+    """None for CAMEO root 01 (public statements), which PLOVER 2.0 dropped."""
+    plover_mode: str | None
+    actor1: Actor
+    actor2: Actor | None
+    negated: bool
+    modality: str
+    event_date: date | None
+    location_name: str | None
+    location_type: str | None
+    confidence: float
+    nominal: bool = False
+    """Stated by a noun ("Putin's meeting with Kim") rather than a verb."""
+
+
 @dataclass(slots=True)
 class AnalyzedArticle:
-    """An article with its mentions; what the loader takes."""
+    """An article with its mentions and events; what the loader takes."""
 
     article: Article
     mentions: list[Mention] = field(default_factory=list)
+    events: list[CodedEvent] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -12,8 +12,10 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -246,3 +248,57 @@ class IngestError(Base):
     error_type: Mapped[str] = mapped_column(String(100))
     message: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class EventCluster(Base):
+    """One real-world event as several articles report it: the same actors, code and day,
+    with GDELT's coverage counts."""
+
+    __tablename__ = "event_clusters"
+    __table_args__ = (UniqueConstraint("actor1_code", "actor2_code", "cameo_code", "event_date"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    actor1_code: Mapped[str] = mapped_column(String(16))
+    actor2_code: Mapped[str] = mapped_column(String(16))
+    """Empty when the event has no target (a denial, a statement)."""
+    cameo_code: Mapped[str] = mapped_column(String(4))
+    event_date: Mapped[date] = mapped_column(Date, index=True)
+    num_mentions: Mapped[int] = mapped_column(Integer, default=0)
+    num_articles: Mapped[int] = mapped_column(Integer, default=0)
+    num_sources: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Event(Base):
+    """Who did what to whom, when and where, as one sentence of one article states it."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    sentence_index: Mapped[int] = mapped_column(Integer)
+    start_char: Mapped[int] = mapped_column(Integer)
+    end_char: Mapped[int] = mapped_column(Integer)
+    evidence: Mapped[str] = mapped_column(Text)
+    trigger: Mapped[str] = mapped_column(String(100))
+    cameo_code: Mapped[str] = mapped_column(String(4), index=True)
+    """CAMEO event code as a string, leading zeros kept (``042``, ``0311``)."""
+    cameo_root: Mapped[str] = mapped_column(String(2), index=True)
+    quad_class: Mapped[int] = mapped_column(SmallInteger)
+    goldstein: Mapped[float] = mapped_column(Float)
+    plover_type: Mapped[str | None] = mapped_column(String(16), index=True)
+    """PLOVER 2.0 type; NULL for CAMEO root 01 (public statements), which PLOVER dropped."""
+    plover_mode: Mapped[str | None] = mapped_column(String(40))
+    actor1_entity_id: Mapped[int | None] = mapped_column(Id, ForeignKey("entities.id"), index=True)
+    actor1_code: Mapped[str] = mapped_column(String(16), index=True)
+    actor2_entity_id: Mapped[int | None] = mapped_column(Id, ForeignKey("entities.id"), index=True)
+    actor2_code: Mapped[str | None] = mapped_column(String(16), index=True)
+    location_entity_id: Mapped[int | None] = mapped_column(Id, ForeignKey("entities.id"))
+    event_date: Mapped[date | None] = mapped_column(Date, index=True)
+    negated: Mapped[bool] = mapped_column(Boolean)
+    modality: Mapped[str] = mapped_column(String(12))
+    """``asserted``, ``future`` or ``hypothetical``."""
+    confidence: Mapped[float] = mapped_column(Float)
+    cluster_id: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("event_clusters.id"), index=True)
+    pipeline_version: Mapped[str] = mapped_column(String(40))

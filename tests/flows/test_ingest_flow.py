@@ -57,6 +57,14 @@ def test_seeds_end_to_end(database_url):
         schema.Entity).where(schema.Entity.name == "Wang Yi"))}
     assert {"Wang", "Wang Yi"} <= aliases
 
+    events = _rows(engine, select(schema.Event.cameo_code, schema.Event.actor1_code,
+                                  schema.Event.actor2_code, schema.Event.plover_type,
+                                  schema.Event.quad_class, schema.Event.evidence)
+                   .where(schema.Event.article_id == article_id))
+    warrant = [e for e in events if e[0] == "173"]
+    assert warrant and warrant[0][1:5] == ("IGO", "RUSGOV", "COERCE", 4)
+    assert "arrest warrant was issued against him" in warrant[0][5]
+
     [run] = _rows(engine, select(schema.PipelineRun.status, schema.PipelineRun.new_count,
                                  schema.PipelineRun.failed_count, schema.PipelineRun.finished_at))
     assert run[:3] == ("completed", SEED_ARTICLES, 0) and run[3] is not None

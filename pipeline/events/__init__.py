@@ -1,0 +1,61 @@
+"""Political events: who did what to whom, when and where, coded in CAMEO and PLOVER.
+
+:func:`code_article` runs the rule-based coder (:mod:`.coder`) over an article's parsed body;
+the entities stage calls it on the same parse it uses for entities.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Doc
+
+from pipeline.records import CodedEvent, Mention
+
+if TYPE_CHECKING:
+    from pipeline.events.coder import EventCoder
+
+
+@dataclass(slots=True)
+class BodyDoc:
+    """One parsed chunk of an article's body, with where it sits in the whole text."""
+
+    doc: Doc
+    char_offset: int
+    sentence_offset: int
+
+
+def code_article(coder: EventCoder, bodies: list[BodyDoc], mentions: list[Mention], *,
+                 anchor: date | None) -> list[CodedEvent]:
+    """Every event in an article's body, in text order."""
+    # Imported here: pipeline.entities imports this package, and these import it back.
+    from pipeline.entities.canonical import sentences
+    from pipeline.events.actors import ArticleContext
+
+    context = ArticleContext(mentions)
+    for body in bodies:
+        coder.actors.learn_roles(body.doc, context, body.char_offset)
+    events: list[CodedEvent] = []
+    for body in bodies:
+        for index, sentence in enumerate(sentences(body.doc)):
+            events += coder.code_sentence(sentence, sentence_index=body.sentence_offset + index,
+                                          offset=body.char_offset, context=context,
+                                          anchor=anchor)
+    return _without_repeated_mentions(events)
+
+
+def _without_repeated_mentions(events: list[CodedEvent]) -> list[CodedEvent]:
+    """An event named again by a noun ("Wang's visit", a few sentences after the visit was
+    reported) is the same event referred back to, not a new one: the first statement stays."""
+    seen: set[tuple[str, str, str | None, bool]] = set()
+    kept = []
+    for event in events:
+        key = (event.cameo_code, event.actor1.code,
+               event.actor2.code if event.actor2 else None, event.negated)
+        if key in seen and event.nominal:
+            continue
+        seen.add(key)
+        kept.append(event)
+    return kept

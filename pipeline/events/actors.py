@@ -1,0 +1,176 @@
+"""Actor codes, CAMEO style: a country (ISO 3166-1 alpha-3, or ``IGO``) and a role.
+
+The country comes from the canonical entity behind a word (``Wang Yi`` → CHN), from a country
+word attached to it (``Turkish police``, ``China's foreign ministry``) or from a capital used
+for its government (``Moscow`` → RUSGOV). The role comes from the words: titles before a name
+(``Foreign Minister Wang Yi`` → GOV) and the noun itself (``police`` → COP, ``court`` → JUD),
+from ``data/agents.tsv``.
+"""
+
+from __future__ import annotations
+
+import csv
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from spacy.tokens import Doc, Token
+
+from pipeline.entities.gazetteer import Gazetteer
+from pipeline.records import Actor, Mention
+
+_DATA = resources.files("pipeline") / "events" / "data"
+_HE = frozenset({"he", "him", "she", "her"})
+_ROLE_WINDOW = 6
+"""Tokens before a person's name searched for a title that gives the role."""
+
+
+@dataclass(slots=True)
+class ArticleContext:
+    """What the actor coder needs of one article: its mentions, and what it learned so far."""
+
+    mentions: list[Mention]
+    """Body mentions, sorted by ``start_char``."""
+    starts: list[int] = field(default_factory=list)
+    person_roles: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.mentions = sorted((m for m in self.mentions if m.section == "body"),
+                               key=lambda m: m.start_char)
+        self.starts = [m.start_char for m in self.mentions]
+
+    def mention_at(self, char: int) -> Mention | None:
+        i = bisect_right(self.starts, char) - 1
+        if i >= 0 and self.mentions[i].start_char <= char < self.mentions[i].end_char:
+            return self.mentions[i]
+        return None
+
+    def last_person_before(self, char: int) -> Mention | None:
+        i = bisect_right(self.starts, char) - 1
+        while i >= 0:
+            if self.mentions[i].entity_type == "PERSON":
+                return self.mentions[i]
+            i -= 1
+        return None
+
+
+def load_agents(path: Path | None = None) -> dict[tuple[str, ...], str]:
+    """Agent words (as lemma tuples) → role code."""
+    source = Path(str(path or _DATA / "agents.tsv"))
+    with source.open(encoding="utf-8", newline="") as handle:
+        rows = csv.reader((line for line in handle if not line.startswith("#")), delimiter="\t")
+        next(rows)
+        return {tuple(word.split()): role for word, role in rows}
+
+
+class ActorCoder:
+    """Codes the actor a token stands for, within one article's context."""
+
+    def __init__(self, gazetteer: Gazetteer, agents: dict[tuple[str, ...], str] | None = None):
+        self._gazetteer = gazetteer
+        self._agents = agents if agents is not None else load_agents()
+
+    def role_of(self, tokens: list[Token]) -> str | None:
+        """The role named by the last agent word (or two-word agent) among ``tokens``."""
+        lemmas = [t.lemma_.lower() for t in tokens]
+        for i in range(len(lemmas) - 1, -1, -1):
+            for width in (2, 1):
+                if i - width + 1 >= 0:
+                    role = self._agents.get(tuple(lemmas[i - width + 1:i + 1]))
+                    if role:
+                        return role
+        return None
+
+    def learn_roles(self, doc: Doc, context: ArticleContext, offset: int) -> None:
+        """Remember each person's role from the title before their name ("Russian President
+        Vladimir Putin"), so a later "Putin" or "him" is coded RUSGOV too."""
+        for token in doc:
+            mention = context.mention_at(offset + token.idx)
+            if (mention is not None and mention.entity_type == "PERSON"
+                    and offset + token.idx == mention.start_char
+                    and mention.entity_name not in context.person_roles):
+                window = [t for t in doc[max(0, token.i - _ROLE_WINDOW):token.i]
+                          if t.sent == token.sent]
+                role = self.role_of(window)
+                if role:
+                    context.person_roles[mention.entity_name] = role
+
+    def actor(self, token: Token, context: ArticleContext, offset: int) -> Actor | None:
+        """The actor a token (the head of a subject or object phrase) stands for, if any."""
+        char = offset + token.idx
+        if token.lower_ in _HE:
+            person = context.last_person_before(char)
+            return self._person(person, context, None, offset) if person else None
+        mention = context.mention_at(char)
+        if mention is None:
+            # "Bongbong Marcos" may be tagged on the compound, not on the head token.
+            for child in token.children:
+                if child.dep_ in ("compound", "flat") and context.mention_at(offset + child.idx):
+                    mention = context.mention_at(offset + child.idx)
+                    break
+        if mention is not None and mention.entity_type == "PERSON":
+            return self._person(mention, context, token, offset)
+        if mention is not None and mention.label != "NORP":
+            return self._named(mention, token)
+        return self._described(token, context, offset)
+
+    def _person(self, mention: Mention, context: ArticleContext, token: Token | None,
+                offset: int) -> Actor:
+        role = context.person_roles.get(mention.entity_name)
+        if role is None and token is not None:
+            doc = token.doc
+            start = next((t.i for t in doc if offset + t.idx >= mention.start_char), token.i)
+            window = [t for t in doc[max(0, start - _ROLE_WINDOW):start]
+                      if t.sent == token.sent]
+            role = self.role_of(window)
+            if role:
+                context.person_roles[mention.entity_name] = role
+        country = mention.country_code
+        code = (country or "") + (role or "") if country or role else ""
+        return Actor(code or "UNK", country, role, mention.entity_name, mention.entity_name,
+                     "PERSON")
+
+    def _named(self, mention: Mention, token: Token) -> Actor | None:
+        country = mention.country_code
+        ref = self._gazetteer.country(mention.text)
+        if mention.entity_type == "GPE" and country:
+            role = "GOV" if ref is not None and ref.kind == "capital" else None
+            return Actor(country + (role or ""), country, role, mention.text,
+                         mention.entity_name, mention.entity_type)
+        if mention.entity_type in ("ORG", "NORP", "FAC"):
+            role = self.role_of(list(token.doc[token.i - len(mention.text.split()) + 1:
+                                               token.i + 1]))
+            if country:
+                return Actor(country + (role or ""), country, role, mention.text,
+                             mention.entity_name, mention.entity_type)
+            org = self._gazetteer.organization(mention.entity_name)
+            if org is not None:
+                return Actor("IGO", None, None, mention.text, mention.entity_name,
+                             mention.entity_type)
+        return None
+
+    def _described(self, token: Token, context: ArticleContext, offset: int) -> Actor | None:
+        """A common noun phrase: ``Turkish police``, ``China's foreign ministry``,
+        ``the government of Iran``."""
+        phrase = [t for t in token.lefts if t.dep_ in ("compound", "amod")] + [token]
+        role = self.role_of(phrase)
+        country = None
+        for child in token.children:
+            if child.dep_ in ("poss", "amod", "compound", "nmod"):
+                country = self._country_of(child, context, offset) or country
+            elif child.dep_ == "prep" and child.lower_ == "of":
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        country = self._country_of(pobj, context, offset) or country
+        if role is None:
+            return None
+        code = (country or "") + role
+        return Actor(code, country, role, " ".join(t.text for t in token.subtree))
+
+    def _country_of(self, token: Token, context: ArticleContext, offset: int) -> str | None:
+        mention = context.mention_at(offset + token.idx)
+        if mention is not None and mention.country_code and mention.entity_type == "GPE":
+            return mention.country_code
+        ref = self._gazetteer.country(token.text, subdivisions=False)
+        return ref.alpha3 if ref is not None and ref.kind != "capital" else None

@@ -1,0 +1,308 @@
+"""The event coder: rules over spaCy's dependency parse, one sentence at a time.
+
+A trigger (a verb, or a noun such as "visit", "sanctions", "arrest warrant") maps to a CAMEO
+code through the lexicon (``data/triggers.tsv``). Its actors come from the parse: the subject
+is the source and the object the target; in the passive the ``by`` agent is the source; light
+verbs ("held talks with", "imposed sanctions on", "issued a warrant against") lend their
+subject to the noun; nominal events take their source from a possessive or ``from``/``by``
+and their target from ``with``/``to``/``against``/``on``/``between``; receiving verbs ("faced
+accusations from") swap the roles. Negation and modality come from the words that govern
+the trigger. An event needs a source actor: nothing is invented from a verb alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from spacy.tokens import Span, Token
+
+from pipeline.events.actors import ActorCoder, ArticleContext
+from pipeline.events.lexicon import EventLexicon, Trigger
+from pipeline.events.timeref import resolve_date
+from pipeline.records import Actor, CodedEvent
+
+LIGHT_VERBS = frozenset({"hold", "have", "conduct", "impose", "issue", "make", "pay", "launch",
+                         "sign", "reach", "stage", "carry", "lift", "extend", "begin", "start",
+                         "announce", "level", "file", "express", "voice", "give", "provide",
+                         "offer", "deliver", "open", "resume"})
+RECEIVING_VERBS = frozenset({"face", "receive", "draw", "suffer", "come", "get"})
+NEGATING_HEADS = frozenset({"decline", "refuse", "refrain", "fail", "avoid", "reject"})
+FUTURE_HEADS = frozenset({"plan", "expect", "intend", "schedule", "prepare", "aim", "set",
+                          "due", "poise"})
+FUTURE_AUX = frozenset({"will", "shall", "'ll"})
+HYPOTHETICAL_AUX = frozenset({"may", "might", "could", "would", "can", "should", "'d"})
+TARGET_PREPS = frozenset({"with", "to", "against", "on", "at", "for", "into"})
+SOURCE_PREPS = frozenset({"from", "by"})
+MAX_SENTENCE_TOKENS = 150
+"""Longer "sentences" are run-ons or lists, where the parse is not worth trusting."""
+MAX_EVENTS_PER_TRIGGER = 4
+
+
+def _children(token: Token, *deps: str) -> list[Token]:
+    return [c for c in token.children if c.dep_ in deps]
+
+
+def _with_conjuncts(token: Token) -> list[Token]:
+    found = [token]
+    for conj in token.conjuncts:
+        if conj.i > token.i:
+            found.append(conj)
+    return found
+
+
+def _pobjs(token: Token, preps: frozenset[str]) -> list[tuple[str, Token]]:
+    """``(preposition, object)`` pairs under a token: "meeting with Kim" → ("with", Kim)."""
+    pairs = []
+    for prep in _children(token, "prep", "agent"):
+        for pobj in _children(prep, "pobj"):
+            if prep.lower_ in preps:
+                pairs.append((prep.lower_, pobj))
+    return pairs
+
+
+def _subject(verb: Token, depth: int = 0) -> tuple[list[Token], bool]:
+    """The verb's subject phrases and whether the verb is passive; climbs to the governing
+    verb for "plans to visit", "declined to comment" and coordinated verbs."""
+    passive = bool(_children(verb, "nsubjpass", "auxpass"))
+    subjects = _children(verb, "nsubj")
+    if subjects:
+        head = subjects[0]
+        if head.tag_ == "WDT" or head.lower_ in ("who", "which", "that"):
+            head = verb.head  # relative clause: "the minister, who met ..."
+        return _with_conjuncts(head), passive
+    if passive:
+        return [], True
+    if depth < 3 and verb.dep_ in ("xcomp", "conj", "advcl", "pcomp", "ccomp") and (
+            verb.head.pos_ in ("VERB", "AUX")):
+        return _subject(verb.head, depth + 1)[0], False
+    if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
+        return [verb.head], False
+    return [], passive
+
+
+def _governors(token: Token) -> Iterator[Token]:
+    """The verbs that govern a trigger through xcomp/pcomp chains ("declined to comment",
+    "refrained from criticizing", "is expected to meet")."""
+    current = token
+    for _ in range(3):
+        head = current.head
+        if head is current:
+            return
+        if current.dep_ == "pcomp" and head.dep_ == "prep":
+            head = head.head
+        elif current.dep_ not in ("xcomp", "pcomp", "dobj", "nsubjpass"):
+            return
+        yield head
+        current = head
+
+
+def _negation_and_modality(token: Token) -> tuple[bool, str]:
+    chain = [token, *_governors(token)]
+    negated = any(_children(t, "neg") for t in chain)
+    negated = negated or any(g.lemma_ in NEGATING_HEADS for g in chain[1:])
+    modality = "asserted"
+    for t in chain:
+        auxes = {a.lower_ for a in _children(t, "aux")}
+        if auxes & FUTURE_AUX or (t.lemma_ in FUTURE_HEADS and t is not token):
+            modality = "future"
+            break
+        if auxes & HYPOTHETICAL_AUX:
+            modality = "hypothetical"
+            break
+    return negated, modality
+
+
+def _matches(trigger: Trigger, token: Token) -> bool:
+    if trigger.pattern:
+        words = {c.lemma_.lower() for c in token.children} | {
+            g.lemma_.lower() for c in _children(token, "prep", "prt") for g in c.children}
+        return trigger.pattern in words
+    if trigger.particle:
+        return trigger.particle in {c.lower_ for c in _children(token, "prep", "prt", "agent")}
+    return True
+
+
+def load_generic_verbs(path: Path | None = None) -> frozenset[str]:
+    """Verbs whose bare form is not an event (``data/generic_verbs.txt``)."""
+    source = Path(str(path or resources.files("pipeline") / "events" / "data" /
+                      "generic_verbs.txt"))
+    lines = source.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+class EventCoder:
+    """Codes the events of parsed sentences; one instance serves a whole run."""
+
+    def __init__(self, lexicon: EventLexicon, actors: ActorCoder,
+                 generic_verbs: frozenset[str] | None = None) -> None:
+        self._lexicon = lexicon
+        self.actors = actors
+        self._generic = generic_verbs if generic_verbs is not None else load_generic_verbs()
+
+    def _trigger(self, token: Token) -> Trigger | None:
+        pos = "VERB" if token.pos_ == "VERB" else "NOUN" if token.pos_ in ("NOUN",
+                                                                          "PROPN") else None
+        if pos is None:
+            return None
+        lemmas = [token.lemma_.lower()]
+        compounds = [c.lemma_.lower() for c in token.lefts if c.dep_ == "compound"]
+        if compounds:
+            lemmas.insert(0, " ".join([*compounds, token.lemma_.lower()]))
+        for lemma in lemmas:
+            for trigger in self._lexicon.triggers_for(lemma, pos):
+                bare = not trigger.pattern and not trigger.particle
+                if bare and pos == "VERB" and lemma in self._generic:
+                    continue
+                if _matches(trigger, token):
+                    return trigger
+        return None
+
+    def code_sentence(self, sentence: Span, *, sentence_index: int, offset: int,
+                      context: ArticleContext, anchor: date | None) -> list[CodedEvent]:
+        """Every event one sentence states."""
+        if len(sentence) > MAX_SENTENCE_TOKENS or not any(t.pos_ == "VERB" for t in sentence):
+            return []
+        if sentence.text.isupper():
+            return []  # headlines in capitals parse as strings of proper nouns
+        events: list[CodedEvent] = []
+        consumed: set[int] = set()
+        for token in sentence:
+            if token.i in consumed:
+                continue
+            trigger = self._trigger(token)
+            if trigger is None:
+                continue
+            if token.pos_ == "VERB":
+                if token.lemma_ in LIGHT_VERBS and any(
+                        self._trigger(obj) for obj in _children(token, "dobj", "nsubjpass")):
+                    continue  # the noun carries the event: "held talks", "warrant was issued"
+                if token.lemma_ in FUTURE_HEADS and any(
+                        self._trigger(x) for x in _children(token, "xcomp")):
+                    continue  # "plans to visit": the visit, in the future
+                pairs = self._verb_actors(token, context, offset)
+            else:
+                if token.dep_ in ("dobj", "nsubjpass", "pobj") and token.head.lemma_ not in (
+                        LIGHT_VERBS | RECEIVING_VERBS) and self._trigger(token.head):
+                    continue  # "denied these allegations": the verb's event says it all
+                pairs = self._noun_actors(token, context, offset)
+            if trigger.pattern and token.lemma_ not in FUTURE_HEADS:
+                consumed.update(c.i for c in token.subtree if c.lemma_.lower() == trigger.pattern)
+            for actor1, actor2 in pairs[:MAX_EVENTS_PER_TRIGGER]:
+                events.append(self._event(token, trigger, actor1, actor2, sentence,
+                                          sentence_index, offset, context, anchor))
+        return events
+
+    def _actor(self, token: Token, context: ArticleContext, offset: int) -> Actor | None:
+        return self.actors.actor(token, context, offset)
+
+    def _pairs(self, sources: list[Token], targets: list[Token], context: ArticleContext,
+               offset: int) -> list[tuple[Actor, Actor | None]]:
+        actors1 = [a for a in (self._actor(t, context, offset) for t in sources)
+                   if a and a.code != "UNK"]
+        actors2 = [a for a in (self._actor(t, context, offset) for t in targets) if a]
+        actors2 = [a for a in actors2 if all(a.code != b.code or a.text != b.text
+                                             for b in actors1)]
+        return [(a1, a2) for a1 in actors1 for a2 in (actors2 or [None])]
+
+    def _verb_actors(self, verb: Token, context: ArticleContext,
+                     offset: int) -> list[tuple[Actor, Actor | None]]:
+        subjects, passive = _subject(verb)
+        targets: list[Token] = []
+        if passive:
+            sources = [pobj for _prep, pobj in _pobjs(verb, SOURCE_PREPS)]
+            targets = [t for s in _children(verb, "nsubjpass") for t in _with_conjuncts(s)]
+        else:
+            sources = subjects
+            for obj in _children(verb, "dobj"):
+                targets.extend(_with_conjuncts(obj))
+            if not targets:
+                targets = [t for _prep, pobj in _pobjs(verb, TARGET_PREPS)
+                           for t in _with_conjuncts(pobj)]
+        return self._pairs(sources, targets, context, offset)
+
+    def _noun_actors(self, noun: Token, context: ArticleContext,
+                     offset: int) -> list[tuple[Actor, Actor | None]]:
+        sources: list[Token] = [p for p in _children(noun, "poss")]
+        targets: list[Token] = []
+        for prep, pobj in _pobjs(noun, TARGET_PREPS | SOURCE_PREPS | {"between"}):
+            if prep in SOURCE_PREPS:
+                sources.extend(_with_conjuncts(pobj))
+            elif prep == "between":
+                pair = _with_conjuncts(pobj)
+                sources.append(pair[0])
+                targets.extend(pair[1:])
+            else:
+                targets.extend(_with_conjuncts(pobj))
+        head = noun.head
+        if noun.dep_ == "dobj" and head.pos_ == "VERB":
+            subjects, _passive = _subject(head)
+            if head.lemma_ in RECEIVING_VERBS:
+                targets = subjects + targets  # "China faced accusations from the US"
+            elif not sources:
+                sources = subjects
+            targets += [t for _p, pobj in _pobjs(head, TARGET_PREPS) for t in
+                        _with_conjuncts(pobj)]
+        elif noun.dep_ == "nsubjpass" and head.pos_ == "VERB":
+            sources += [pobj for _p, pobj in _pobjs(head, frozenset({"by"}))]
+            targets += [pobj for _p, pobj in _pobjs(head, TARGET_PREPS)]
+        return self._pairs(sources, targets, context, offset)
+
+    def _event(self, token: Token, trigger: Trigger, actor1: Actor, actor2: Actor | None,
+               sentence: Span, sentence_index: int, offset: int, context: ArticleContext,
+               anchor: date | None) -> CodedEvent:
+        negated, modality = _negation_and_modality(token)
+        location = self._location(token, context, offset)
+        when = self._date(token, sentence, anchor, future=modality == "future")
+        confidence = 0.5 + (0.2 if actor2 else 0) + (0.1 if actor1.country else 0) + (
+            0.1 if actor2 is not None and actor2.country else 0)
+        if modality != "asserted":
+            confidence -= 0.1
+        code = self._lexicon.code(trigger.cameo)
+        return CodedEvent(
+            sentence_index=sentence_index,
+            start_char=offset + sentence.start_char,
+            end_char=offset + sentence.end_char,
+            evidence=sentence.text.strip(),
+            trigger=trigger.lemma,
+            cameo_code=code.code,
+            cameo_root=code.root,
+            quad_class=code.quad_class,
+            goldstein=code.goldstein,
+            plover_type=code.plover_type,
+            plover_mode=code.plover_mode,
+            actor1=actor1,
+            actor2=actor2,
+            negated=negated,
+            modality=modality,
+            event_date=when,
+            location_name=location[0] if location else None,
+            location_type=location[1] if location else None,
+            confidence=round(min(confidence, 1.0), 2),
+            nominal=token.pos_ != "VERB",
+        )
+
+    def _location(self, token: Token, context: ArticleContext,
+                  offset: int) -> tuple[str, str] | None:
+        anchors = [token, token.head] if token.dep_ in ("dobj", "nsubjpass") else [token]
+        for anchor in anchors:
+            for _prep, pobj in _pobjs(anchor, frozenset({"in", "at"})):
+                mention = context.mention_at(offset + pobj.idx)
+                if mention is not None and mention.entity_type in ("GPE", "LOC", "FAC"):
+                    return mention.entity_name, mention.entity_type
+        return None
+
+    def _date(self, token: Token, sentence: Span, anchor: date | None, *,
+              future: bool) -> date | None:
+        if anchor is None:
+            return None
+        dates = [ent for ent in sentence.ents if ent.label_ == "DATE"]
+        near = [ent for ent in dates if ent.root.head in (token, token.head)
+                or ent.root.head.head in (token, token.head)]
+        for ent in near or dates:
+            resolved = resolve_date(ent.text, anchor, future=future)
+            if resolved is not None:
+                return resolved
+        return anchor

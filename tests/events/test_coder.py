@@ -1,0 +1,84 @@
+"""The event coder on short sentences, through the real spaCy model."""
+
+from datetime import date
+
+import pytest
+
+
+def _codes(events):
+    return [(e.cameo_code, e.actor1.code, e.actor2.code if e.actor2 else None) for e in events]
+
+
+def test_subject_verb_object(events_of):
+    events = events_of("Russian President Vladimir Putin visited North Korea.")
+    assert ("042", "RUSGOV", "PRK") in _codes(events)
+
+
+def test_passive_with_agent_and_light_verb_noun(events_of):
+    events = events_of("Russian President Vladimir Putin is under pressure. An arrest warrant "
+                       "was issued against him by the International Criminal Court.")
+    [warrant] = [e for e in events if e.cameo_code == "173"]
+    assert (warrant.actor1.code, warrant.actor2.code) == ("IGO", "RUSGOV")
+    assert warrant.actor2.entity_name == "Vladimir Putin"
+
+
+def test_receiving_verb_swaps_source_and_target(events_of):
+    [event] = events_of("China has faced accusations from the United States.")
+    assert (event.cameo_root, event.actor1.code, event.actor2.code) == ("11", "USA", "CHN")
+
+
+def test_nominal_event_with_possessive_and_with(events_of):
+    events = events_of("The timing follows Russian President Vladimir Putin's meeting with "
+                       "North Korean leader Kim Jong Un.")
+    assert any(e.cameo_root == "04" and e.actor1.code == "RUSGOV"
+               and e.actor2 is not None and e.actor2.code == "PRKGOV" and e.nominal
+               for e in events)
+
+
+def test_declining_to_comment(events_of):
+    [event] = events_of("China's foreign ministry declined to comment on the talks.")
+    assert (event.cameo_code, event.actor1.code, event.negated) == ("011", "CHNGOV", False)
+
+
+@pytest.mark.parametrize(("text", "negated", "modality"), [
+    ("Chinese Foreign Minister Wang Yi did not visit Russia.", True, "asserted"),
+    ("Chinese Foreign Minister Wang Yi will visit Russia next month.", False, "future"),
+    ("Chinese Foreign Minister Wang Yi plans to visit Russia.", False, "future"),
+    ("Chinese Foreign Minister Wang Yi may visit Russia.", False, "hypothetical"),
+    ("Chinese Foreign Minister Wang Yi visited Russia.", False, "asserted"),
+], ids=["did-not", "will", "plans-to", "may", "plain"])
+def test_negation_and_modality(events_of, text, negated, modality):
+    [visit] = [e for e in events_of(text) if e.cameo_code == "042"]
+    assert (visit.negated, visit.modality) == (negated, modality)
+
+
+def test_relative_dates_and_locations(events_of):
+    [meeting] = [e for e in events_of(
+        "Chinese Foreign Minister Wang Yi met Jake Sullivan, the US National Security Adviser, "
+        "in Malta on Monday.") if e.cameo_root == "04"]
+    assert meeting.event_date == date(2024, 9, 16)  # the Monday before Friday 20 September
+    assert meeting.location_name == "Malta"
+
+
+def test_capital_stands_for_the_government(events_of):
+    events = events_of("Moscow accused Washington of provocation.")
+    assert ("112", "RUSGOV", "USAGOV") in [(e.cameo_code[:3], e.actor1.code,
+                                            e.actor2.code if e.actor2 else None) for e in events]
+
+
+def test_role_from_the_noun_and_its_country(events_of):
+    events = events_of("Turkish police arrested dozens of protesters in Istanbul.")
+    assert any(e.cameo_root == "17" and e.actor1.code == "TURCOP" for e in events)
+
+
+@pytest.mark.parametrize("text", [
+    "RUSSIA CHINA TALKS UKRAINE WAR SANCTIONS NORTH KOREA",
+    "Russia, China, Ukraine, North Korea, the United States, Malta.",
+    "The report, a long, winding and " + "very " * 400 + "long sentence about Russia.",
+    'He said "she said \'they said "Russia will meet China" today\' yesterday" again.',
+], ids=["headline-caps", "list", "huge-sentence", "nested-quotes"])
+def test_bad_input_invents_nothing(events_of, text):
+    events = events_of(text)
+    assert all(e.actor1.code for e in events)
+    if text.isupper() or text.startswith(("Russia, China", "The report")):
+        assert events == []
