@@ -157,7 +157,13 @@ class ActorCoder:
         role = self.role_of(phrase)
         country = None
         for child in token.children:
-            if child.dep_ in ("poss", "amod", "compound", "nmod"):
+            if child.dep_ in ("compound", "nmod", "poss") and self._is_igo(child, context, offset):
+                # "European Union foreign ministers", "the UN's envoy"
+                return Actor("IGO", None, role, " ".join(t.text for t in token.subtree))
+            if child.dep_ == "poss" and child.lower_ in ("his", "her"):
+                person = context.last_person_before(offset + child.idx)
+                country = person.country_code if person else country
+            elif child.dep_ in ("poss", "amod", "compound", "nmod"):
                 country = self._country_of(child, context, offset) or country
             elif child.dep_ == "prep" and child.lower_ == "of":
                 for pobj in child.children:
@@ -167,6 +173,12 @@ class ActorCoder:
             return None
         code = (country or "") + role
         return Actor(code, country, role, " ".join(t.text for t in token.subtree))
+
+    def _is_igo(self, token: Token, context: ArticleContext, offset: int) -> bool:
+        mention = context.mention_at(offset + token.idx)
+        return (mention is not None and mention.entity_type == "ORG"
+                and not mention.country_code
+                and self._gazetteer.organization(mention.entity_name) is not None)
 
     def _country_of(self, token: Token, context: ArticleContext, offset: int) -> str | None:
         mention = context.mention_at(offset + token.idx)

@@ -36,6 +36,11 @@ FUTURE_AUX = frozenset({"will", "shall", "'ll"})
 HYPOTHETICAL_AUX = frozenset({"may", "might", "could", "would", "can", "should", "'d"})
 TARGET_PREPS = frozenset({"with", "to", "against", "on", "at", "for", "into"})
 SOURCE_PREPS = frozenset({"from", "by"})
+JOINT_ROOTS = frozenset({"03", "04", "05", "06"})
+"""Intent to cooperate, consult, diplomatic and material cooperation: done together, so
+"A and B signed an agreement" is an act of each towards the other."""
+REPORTING_VERBS = frozenset({"say", "tell", "state", "add", "note", "write", "report",
+                             "describe", "announce"})
 MAX_SENTENCE_TOKENS = 150
 """Longer "sentences" are run-ons or lists, where the parse is not worth trusting."""
 MAX_EVENTS_PER_TRIGGER = 4
@@ -121,8 +126,21 @@ def _matches(trigger: Trigger, token: Token) -> bool:
             g.lemma_.lower() for c in _children(token, "prep", "prt") for g in c.children}
         return trigger.pattern in words
     if trigger.particle:
-        return trigger.particle in {c.lower_ for c in _children(token, "prep", "prt", "agent")}
+        for child in _children(token, "prep", "prt", "agent"):
+            if child.lower_ != trigger.particle:
+                continue
+            if child.dep_ == "prt":
+                return True
+            # "meet with Kim", "call on Moscow": the preposition must lead to an actor, not
+            # to a time or a topic ("met for four hours").
+            if any(o.ent_type_ in _ACTOR_ENTITY_TYPES or o.pos_ == "PRON"
+                   for o in _children(child, "pobj")):
+                return True
+        return False
     return True
+
+
+_ACTOR_ENTITY_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 
 
 def load_generic_verbs(path: Path | None = None) -> frozenset[str]:
@@ -190,9 +208,17 @@ class EventCoder:
                 pairs = self._noun_actors(token, context, offset)
             if trigger.pattern and token.lemma_ not in FUTURE_HEADS:
                 consumed.update(c.i for c in token.subtree if c.lemma_.lower() == trigger.pattern)
+            if not pairs:
+                continue
+            if len({a1.code for a1, _a2 in pairs}) > 1 and all(a2 is None for _a1, a2 in pairs) \
+                    and trigger.cameo[:2] in JOINT_ROOTS:
+                pairs = [(a1, a2) for a1, _ in pairs for a2, _ in pairs if a1 is not a2]
             for actor1, actor2 in pairs[:MAX_EVENTS_PER_TRIGGER]:
                 events.append(self._event(token, trigger, actor1, actor2, sentence,
                                           sentence_index, offset, context, anchor))
+        if any(e.trigger not in REPORTING_VERBS for e in events):
+            # "X said Y attacked Z": the attack is the event, not the saying.
+            events = [e for e in events if e.trigger not in REPORTING_VERBS]
         return events
 
     def _actor(self, token: Token, context: ArticleContext, offset: int) -> Actor | None:
