@@ -598,6 +598,9 @@ ADDED_VERBS = """
     # "compromise"); in news they are the CAMEO consultations of the same names
     negotiate 046
     mediate 045
+    # PETRARCH codes TRAVEL as a generic consultation [040]; in news, an official who travels
+    # (abroad, to a country) makes a visit
+    travel 042
     # consultations (the PLOVER manual's CONSULT keywords include "holding talks")
     hold|have|conduct|resume +talk|meeting|summit|consultation 040
     hold|conduct|open|resume|start +negotiation 046

@@ -21,7 +21,7 @@ from pipeline.entities.gazetteer import Gazetteer
 from pipeline.records import Actor, Mention
 
 _DATA = resources.files("pipeline") / "events" / "data"
-_HE = frozenset({"he", "him", "she", "her"})
+_HE = frozenset({"he", "him", "his", "she", "her"})
 _ROLE_WINDOW = 6
 """Tokens before a person's name searched for a title that gives the role."""
 
@@ -154,7 +154,9 @@ class ActorCoder:
         """A common noun phrase: ``Turkish police``, ``China's foreign ministry``,
         ``the government of Iran``."""
         phrase = [t for t in token.lefts if t.dep_ in ("compound", "amod")] + [token]
-        role = self.role_of(phrase)
+        # The head noun must name the actor: "military cooperation" is not the military.
+        role = self.role_of(phrase[-2:]) if self.role_of([token]) or len(phrase) > 1 and (
+            self._agents.get(tuple(t.lemma_.lower() for t in phrase[-2:]))) else None
         country = None
         for child in token.children:
             if child.dep_ in ("compound", "nmod", "poss") and self._is_igo(child, context, offset):

@@ -313,6 +313,8 @@ class EventCoder:
     def _location(self, token: Token, context: ArticleContext,
                   offset: int) -> tuple[str, str] | None:
         anchors = [token, token.head] if token.dep_ in ("dobj", "nsubjpass") else [token]
+        if token.pos_ != "VERB":  # "his meeting with Sullivan in Malta": under the noun phrase
+            anchors += [t for t in token.subtree if t.pos_ in ("PROPN", "NOUN") and t != token]
         for anchor in anchors:
             for _prep, pobj in _pobjs(anchor, frozenset({"in", "at"})):
                 mention = context.mention_at(offset + pobj.idx)

@@ -64,6 +64,21 @@ def test_seeds_end_to_end(database_url):
     warrant = [e for e in events if e[0] == "173"]
     assert warrant and warrant[0][1:5] == ("IGO", "RUSGOV", "COERCE", 4)
     assert "arrest warrant was issued against him" in warrant[0][5]
+    coded = {(code, actor1, actor2) for code, actor1, actor2, *_ in events}
+    for expected in [("042", "CHNGOV", "RUS"),      # Wang Yi makes a visit to Russia
+                     ("040", "RUSGOV", "PRKGOV"),   # Putin's meeting with Kim Jong Un
+                     ("112", "USA", "CHN"),         # accusations from the US
+                     ("016", "CHN", None),          # China has denied
+                     ("011", "CHNGOV", None),       # the foreign ministry declined to comment
+                     ("040", "CHNGOV", "USAGOV")]:  # Wang's meeting with Jake Sullivan
+        assert expected in coded, expected
+    [(negated, code)] = _rows(engine, select(schema.Event.negated, schema.Event.cameo_code).where(
+        schema.Event.article_id == article_id, schema.Event.trigger == "travel"))
+    assert (negated, code) == (True, "042")  # "Putin has not traveled abroad"
+    [malta] = _rows(engine, select(schema.Entity.name).join(
+        schema.Event, schema.Event.location_entity_id == schema.Entity.id).where(
+        schema.Event.article_id == article_id, schema.Event.actor2_code == "USAGOV"))
+    assert malta == ("Malta",)
 
     [run] = _rows(engine, select(schema.PipelineRun.status, schema.PipelineRun.new_count,
                                  schema.PipelineRun.failed_count, schema.PipelineRun.finished_at))

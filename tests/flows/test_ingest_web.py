@@ -214,3 +214,44 @@ def test_misbehaving_servers_end_as_clear_errors_and_lose_nothing(httpserver, sq
     assert {u.rsplit("/", 1)[1] for u in loaded} == {"flaky-429", "flaky-503", "tbilisi"}
     assert attempts == {"/flaky-429": 2, "/flaky-503": 2}
     assert (summary.new, summary.failed) == (3, 4)
+
+
+def test_sitemap_index_is_followed(httpserver, sqlite_url):
+    _serve_site(httpserver)
+    namespace = "http://www.sitemaps.org/schemas/sitemap/0.9"
+    httpserver.expect_request("/index.xml").respond_with_data(
+        f'<sitemapindex xmlns="{namespace}"><sitemap><loc>{httpserver.url_for("/part-1.xml")}'
+        "</loc></sitemap></sitemapindex>", content_type="application/xml")
+    httpserver.expect_request("/part-1.xml").respond_with_data(
+        f'<urlset xmlns="{namespace}"><url><loc>{httpserver.url_for("/world/drills")}</loc>'
+        "</url></urlset>", content_type="application/xml")
+    summary = ingest_flow(sitemaps=[httpserver.url_for("/index.xml")],
+                          settings=_settings(sqlite_url))
+    assert (summary.listed, summary.new, summary.failed) == (1, 1, 0)
+
+
+def test_warc_archive_end_to_end(tmp_path, sqlite_url):
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    archive = tmp_path / "news.warc.gz"
+    with archive.open("wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        for uri, seed in (("https://www.globalwire.example/rafale", PAGES["/world/rafale"]),
+                          ("https://meridiandaily.example/tbilisi", PAGES["/world/tbilisi"])):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
+                                       protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(
+                uri, "response", payload=BytesIO((SEEDS / seed).read_bytes()),
+                http_headers=headers, warc_headers_dict={"WARC-Date": "2024-10-05T08:00:00Z"}))
+    summary = ingest_flow([str(archive)], settings=_settings(sqlite_url))
+    assert (summary.new, summary.failed) == (2, 0)
+    engine = make_engine(sqlite_url)
+    with engine.connect() as connection:
+        rows = connection.execute(select(schema.Article.source_format, schema.Article.fetched_at,
+                                         schema.Article.raw_document_id)).all()
+    assert {fmt for fmt, _f, _d in rows} == {"warc"}
+    assert all(fetched == datetime(2024, 10, 5, 8, tzinfo=UTC) and document
+               for _fmt, fetched, document in rows)
