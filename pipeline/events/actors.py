@@ -154,9 +154,11 @@ class ActorCoder:
         """A common noun phrase: ``Turkish police``, ``China's foreign ministry``,
         ``the government of Iran``."""
         phrase = [t for t in token.lefts if t.dep_ in ("compound", "amod")] + [token]
-        # The head noun must name the actor: "military cooperation" is not the military.
-        role = self.role_of(phrase[-2:]) if self.role_of([token]) or len(phrase) > 1 and (
-            self._agents.get(tuple(t.lemma_.lower() for t in phrase[-2:]))) else None
+        # The head noun must name the actor: "military cooperation" is not the military, but
+        # "foreign ministry" and "border guard" are read as two-word agents.
+        role = self.role_of([token])
+        if len(phrase) > 1:
+            role = self._agents.get(tuple(t.lemma_.lower() for t in phrase[-2:])) or role
         country = None
         for child in token.children:
             if child.dep_ in ("compound", "nmod", "poss") and self._is_igo(child, context, offset):
