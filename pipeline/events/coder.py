@@ -36,6 +36,11 @@ FUTURE_AUX = frozenset({"will", "shall", "'ll"})
 HYPOTHETICAL_AUX = frozenset({"may", "might", "could", "would", "can", "should", "'d"})
 TARGET_PREPS = frozenset({"with", "to", "against", "on", "at", "for", "into"})
 SOURCE_PREPS = frozenset({"from", "by"})
+REFUSABLE = frozenset({"accept", "agree", "recognise", "recognize", "support", "allow",
+                       "approve", "endorse", "back", "permit", "join", "sign"})
+"""Verbs whose negation is a rejection ("would not accept any deal" → CAMEO 120), coded as
+the rejection it is rather than as a negated act of cooperation."""
+REJECT = "120"
 JOINT_ROOTS = frozenset({"03", "04", "05", "06"})
 """Intent to cooperate, consult, diplomatic and material cooperation: done together, so
 "A and B signed an agreement" is an act of each towards the other."""
@@ -280,6 +285,9 @@ class EventCoder:
                sentence: Span, sentence_index: int, offset: int, context: ArticleContext,
                anchor: date | None) -> CodedEvent:
         negated, modality = _negation_and_modality(token)
+        verb = token.head if token.dep_ == "dobj" else token  # "would not accept any deal"
+        if negated and verb.lemma_ in REFUSABLE and trigger.cameo[:2] < "10":
+            trigger, negated = Trigger(trigger.lemma, trigger.pos, None, None, REJECT), False
         location = self._location(token, context, offset)
         when = self._date(token, sentence, anchor, future=modality == "future")
         confidence = 0.5 + (0.2 if actor2 else 0) + (0.1 if actor1.country else 0) + (

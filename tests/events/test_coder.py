@@ -82,3 +82,11 @@ def test_bad_input_invents_nothing(events_of, text):
     assert all(e.actor1.code for e in events)
     if text.isupper() or text.startswith(("Russia, China", "The report")):
         assert events == []
+
+
+def test_a_refusal_is_coded_as_the_rejection_it_is(events_of):
+    events = events_of("Ukrainian Foreign Minister Dmytro Kuleba said Ukraine would not accept "
+                       "any deal with Russia.")
+    rejections = [e for e in events if e.cameo_code == "120"]
+    assert rejections and not rejections[0].negated
+    assert rejections[0].actor1.country == "UKR"
