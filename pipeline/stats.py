@@ -25,6 +25,8 @@ def database_stats(engine: Engine, *, top: int = 15) -> DatabaseStats:
     """Row counts, the publication date range, languages, top entities and errors by stage."""
     tables = {"articles": schema.Article, "entities": schema.Entity,
               "entity_aliases": schema.EntityAlias, "mentions": schema.Mention,
+              "events": schema.Event, "event_clusters": schema.EventCluster,
+              "article_urls": schema.ArticleUrl, "raw_documents": schema.RawDocument,
               "pipeline_runs": schema.PipelineRun, "ingest_errors": schema.IngestError}
     article, entity, mention = schema.Article, schema.Entity, schema.Mention
     error = schema.IngestError
