@@ -394,13 +394,6 @@ def finish_run(engine: Engine, run_id: int, *, status: str, counts: dict[str, in
             status=status, finished_at=datetime.now(UTC), message=message, **counts))
 
 
-def run_row(engine: Engine, run_id: int) -> dict[str, Any]:
-    with engine.connect() as connection:
-        row = connection.execute(select(schema.PipelineRun.__table__).where(
-            schema.PipelineRun.__table__.c.id == run_id)).mappings().one()
-    return dict(row)
-
-
 def _first_line(exc: SQLAlchemyError) -> str:
     text = str(getattr(exc, "orig", None) or exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
