@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -35,10 +36,21 @@ class ArticleContext:
     starts: list[int] = field(default_factory=list)
     person_roles: dict[str, str] = field(default_factory=dict)
 
+    main_country: str | None = None
+    """The country the article is mostly about: the one its places and nationalities name
+    most. A minister or police force without a stated country is taken to be its."""
+
     def __post_init__(self) -> None:
         self.mentions = sorted((m for m in self.mentions if m.section == "body"),
                                key=lambda m: m.start_char)
         self.starts = [m.start_char for m in self.mentions]
+        counts = Counter(m.country_code for m in self.mentions
+                         if m.entity_type == "GPE" and m.country_code)
+        if counts:
+            (top, first), *rest = counts.most_common(2)
+            # Only a clear favourite: a story about two countries has no main one.
+            if not rest or first >= 2 * rest[0][1]:
+                self.main_country = top
 
     def mention_at(self, char: int) -> Mention | None:
         i = bisect_right(self.starts, char) - 1
@@ -126,7 +138,7 @@ class ActorCoder:
             role = self.role_of(window)
             if role:
                 context.person_roles[mention.entity_name] = role
-        country = mention.country_code
+        country = mention.country_code or (context.main_country if role else None)
         code = (country or "") + (role or "") if country or role else ""
         return Actor(code or "UNK", country, role, mention.entity_name, mention.entity_name,
                      "PERSON")
@@ -175,6 +187,7 @@ class ActorCoder:
                         country = self._country_of(pobj, context, offset) or country
         if role is None:
             return None
+        country = country or context.main_country
         code = (country or "") + role
         return Actor(code, country, role, " ".join(t.text for t in token.subtree))
 

@@ -90,3 +90,17 @@ def test_a_refusal_is_coded_as_the_rejection_it_is(events_of):
     rejections = [e for e in events if e.cameo_code == "120"]
     assert rejections and not rejections[0].negated
     assert rejections[0].actor1.country == "UKR"
+
+
+def test_roles_without_a_stated_country_take_the_article_main_country(events_of):
+    events = events_of("Thousands rallied in Tbilisi on Sunday. Georgia votes next week, and "
+                       "Georgia's allies are watching. Prime Minister Irakli Kobakhidze accused "
+                       "the opposition of provoking unrest.")
+    assert ("112", "GEOGOV", "GEOOPP") in _codes(events)
+
+
+def test_no_main_country_when_the_story_is_about_two(events_of):
+    events = events_of("Russia and Ukraine traded blame. Russia said Ukraine shelled a town. "
+                       "Ukraine said Russia lied. The opposition accused the government of "
+                       "hiding losses.")
+    assert all(not e.actor1.code.endswith("OPP") or e.actor1.country is None for e in events)
