@@ -87,6 +87,9 @@ def _subject(verb: Token, depth: int = 0) -> tuple[list[Token], bool]:
         return [], True
     if depth < 3 and verb.dep_ in ("xcomp", "conj", "advcl", "pcomp", "ccomp") and (
             verb.head.pos_ in ("VERB", "AUX")):
+        if verb.dep_ == "xcomp" and _children(verb.head, "nsubjpass"):
+            # "Macron is expected to visit India": the passive subject is the visitor.
+            return _with_conjuncts(_children(verb.head, "nsubjpass")[0]), False
         return _subject(verb.head, depth + 1)[0], False
     if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
         return [verb.head], False
@@ -243,7 +246,8 @@ class EventCoder:
         subjects, passive = _subject(verb)
         targets: list[Token] = []
         if passive:
-            sources = [pobj for _prep, pobj in _pobjs(verb, SOURCE_PREPS)]
+            sources = [t for _prep, pobj in _pobjs(verb, SOURCE_PREPS)
+                       for t in _with_conjuncts(pobj)]
             targets = [t for s in _children(verb, "nsubjpass") for t in _with_conjuncts(s)]
         else:
             sources = subjects
@@ -277,7 +281,8 @@ class EventCoder:
             targets += [t for _p, pobj in _pobjs(head, TARGET_PREPS) for t in
                         _with_conjuncts(pobj)]
         elif noun.dep_ == "nsubjpass" and head.pos_ == "VERB":
-            sources += [pobj for _p, pobj in _pobjs(head, frozenset({"by"}))]
+            sources += [t for _p, pobj in _pobjs(head, frozenset({"by"}))
+                        for t in _with_conjuncts(pobj)]
             targets += [pobj for _p, pobj in _pobjs(head, TARGET_PREPS)]
         return self._pairs(sources, targets, context, offset)
 

@@ -104,3 +104,14 @@ def test_no_main_country_when_the_story_is_about_two(events_of):
                        "Ukraine said Russia lied. The opposition accused the government of "
                        "hiding losses.")
     assert all(not e.actor1.code.endswith("OPP") or e.actor1.country is None for e in events)
+
+
+def test_expected_to_and_coordinated_agents(events_of):
+    events = events_of("French President Emmanuel Macron is expected to visit India. The "
+                       "agreement was signed by Indian Defence Minister Rajnath Singh and "
+                       "French Armed Forces Minister Sébastien Lecornu.")
+    visits = [e for e in events if e.cameo_code == "042"]
+    assert visits and (visits[0].actor1.code, visits[0].modality) == ("FRAGOV", "future")
+    signed = {(e.actor1.code, e.actor2.code if e.actor2 else None) for e in events
+              if e.cameo_root == "05"}
+    assert {("INDGOV", "FRAGOV"), ("FRAGOV", "INDGOV")} <= signed
