@@ -6,6 +6,7 @@ article is parsed once for both.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
@@ -35,13 +36,24 @@ STAGE = "entities"
 _Job = tuple[str, tuple[int, str, int]]
 
 
+_DATELINE = re.compile(r"^[A-Z][A-Z .,'\-]{1,40}(?:\([^)\n]{1,40}\))? +[—–-]{1,2} +",
+                       re.MULTILINE)
+"""Wire-style datelines ("PARIS — ", "KINSHASA (Reuters) — ") opening a paragraph."""
+
+
+def _without_datelines(text: str) -> str:
+    """The text with paragraph-opening datelines blanked out, offsets unchanged: the parser
+    would otherwise take "PARIS" for the subject of the sentence after it."""
+    return _DATELINE.sub(lambda m: " " * len(m[0]), text)
+
+
 def _jobs(articles: list[Article], max_chunk_chars: int) -> Iterator[_Job]:
     """Texts for spaCy with their context: (article index, section, char offset)."""
     for index, article in enumerate(articles):
         if article.title:
             yield article.title, (index, "title", 0)
         for offset, chunk in split_text(article.text, max_chunk_chars):
-            yield chunk, (index, "body", offset)
+            yield _without_datelines(chunk), (index, "body", offset)
 
 
 def _candidates(articles: list[Article], nlp: Language, gazetteer: Gazetteer, *,

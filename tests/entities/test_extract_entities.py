@@ -49,3 +49,17 @@ def test_title_mentions_are_kept_apart_and_give_context(gazetteer):
     assert article.title[title[1].start_char:title[1].end_char] == "Wang Yi"
     assert [(m.text, m.entity_name, m.country_code) for m in body] == [
         ("Wang", "Wang Yi", "CHN")]
+
+
+def test_paragraph_datelines_are_not_parsed_as_subjects(gazetteer):
+    from pipeline.entities import _without_datelines
+
+    text = "Intro line.\n\nPARIS — Wang Yi flew to Moscow.\n\nKINSHASA (Reuters) — Wang met."
+    blanked = _without_datelines(text)
+    assert len(blanked) == len(text)
+    assert "PARIS" not in blanked and "Reuters" not in blanked
+    assert blanked.endswith("Wang Yi flew to Moscow.\n\n" + " " * 21 + "Wang met.")
+    [article] = _articles(text)
+    result = extract_entities([article], ruler_pipeline(ENTITIES), gazetteer)
+    for mention in result.ok[0].mentions:
+        assert article.text[mention.start_char:mention.end_char] == mention.text
