@@ -41,6 +41,10 @@ REFUSABLE = frozenset({"accept", "agree", "recognise", "recognize", "support", "
 """Verbs whose negation is a rejection ("would not accept any deal" → CAMEO 120), coded as
 the rejection it is rather than as a negated act of cooperation."""
 REJECT = "120"
+COMMITMENT_VERBS = frozenset({"agree", "pledge", "promise", "vow", "offer", "commit"})
+INTENT_BY_ROOT = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035"}
+"""CAMEO's "express intent to ..." code for the root of the promised act: agreeing to meet
+is 036, to cooperate materially 031, to give aid 033; anything else 030."""
 JOINT_ROOTS = frozenset({"03", "04", "05", "06"})
 """Intent to cooperate, consult, diplomatic and material cooperation: done together, so
 "A and B signed an agreement" is an act of each towards the other."""
@@ -201,6 +205,20 @@ class EventCoder:
             trigger = self._trigger(token)
             if trigger is None:
                 continue
+            if token.pos_ == "VERB" and token.lemma_ in COMMITMENT_VERBS:
+                promised = [(x, self._trigger(x)) for x in _children(token, "xcomp")]
+                promised = [(x, t) for x, t in promised if t is not None]
+                if promised:
+                    # "Paris agreed to supply Yerevan with radars": an intent to give aid.
+                    act, act_trigger = promised[0]
+                    consumed.add(act.i)
+                    trigger = Trigger(trigger.lemma, trigger.pos, None, None,
+                                      INTENT_BY_ROOT.get(act_trigger.cameo[:2], "030"))
+                    for actor1, actor2 in self._verb_actors(act, context, offset)[
+                            :MAX_EVENTS_PER_TRIGGER]:
+                        events.append(self._event(token, trigger, actor1, actor2, sentence,
+                                                  sentence_index, offset, context, anchor))
+                    continue
             if token.pos_ == "VERB":
                 if token.lemma_ in LIGHT_VERBS and any(
                         self._trigger(obj) for obj in _children(token, "dobj", "nsubjpass")):

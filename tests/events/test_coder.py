@@ -115,3 +115,9 @@ def test_expected_to_and_coordinated_agents(events_of):
     signed = {(e.actor1.code, e.actor2.code if e.actor2 else None) for e in events
               if e.cameo_root == "05"}
     assert {("INDGOV", "FRAGOV"), ("FRAGOV", "INDGOV")} <= signed
+
+
+def test_agreeing_to_act_is_an_intent_to_cooperate(events_of):
+    events = events_of("Paris agreed in October to supply Yerevan with air-defence radars.")
+    assert [(e.cameo_root, e.actor1.code, e.actor2.code if e.actor2 else None)
+            for e in events] == [("03", "FRAGOV", "ARMGOV")]
