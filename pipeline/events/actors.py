@@ -22,9 +22,21 @@ from pipeline.entities.gazetteer import Gazetteer
 from pipeline.records import Actor, Mention
 
 _DATA = resources.files("pipeline") / "events" / "data"
+CAMEO_COUNTRY = {"XKX": "KSV"}
+"""Where CAMEO's actor codes differ from the ISO-style codes entities carry: Kosovo, which
+has no ISO code, is KSV in the CAMEO/Phoenix dictionaries (XKX elsewhere)."""
+
 _HE = frozenset({"he", "him", "his", "she", "her"})
 _ROLE_WINDOW = 6
 """Tokens before a person's name searched for a title that gives the role."""
+
+
+def _actor(code_country: str | None, role: str | None, text: str,
+           entity_name: str | None = None, entity_type: str | None = None) -> Actor:
+    """An actor whose code is the CAMEO country code followed by the role code."""
+    country = CAMEO_COUNTRY.get(code_country or "", code_country)
+    code = (country or "") + (role or "")
+    return Actor(code or "UNK", country, role, text, entity_name, entity_type)
 
 
 @dataclass(slots=True)
@@ -139,25 +151,22 @@ class ActorCoder:
             if role:
                 context.person_roles[mention.entity_name] = role
         country = mention.country_code or (context.main_country if role else None)
-        code = (country or "") + (role or "") if country or role else ""
-        return Actor(code or "UNK", country, role, mention.entity_name, mention.entity_name,
-                     "PERSON")
+        return _actor(country, role, mention.entity_name, mention.entity_name, "PERSON")
 
     def _named(self, mention: Mention, token: Token) -> Actor | None:
         country = mention.country_code
         ref = self._gazetteer.country(mention.text)
         if mention.entity_type == "GPE" and country:
             role = "GOV" if ref is not None and ref.kind == "capital" else None
-            return Actor(country + (role or ""), country, role, mention.text,
-                         mention.entity_name, mention.entity_type)
+            return _actor(country, role, mention.text, mention.entity_name,
+                          mention.entity_type)
         if mention.entity_type in ("ORG", "NORP", "FAC"):
             role = self.role_of(list(token.doc[token.i - len(mention.text.split()) + 1:
                                                token.i + 1]))
             if country:
-                return Actor(country + (role or ""), country, role, mention.text,
-                             mention.entity_name, mention.entity_type)
-            org = self._gazetteer.organization(mention.entity_name)
-            if org is not None:
+                return _actor(country, role, mention.text, mention.entity_name,
+                              mention.entity_type)
+            if self._gazetteer.organization(mention.entity_name) is not None:
                 return Actor("IGO", None, None, mention.text, mention.entity_name,
                              mention.entity_type)
         return None
@@ -187,9 +196,8 @@ class ActorCoder:
                         country = self._country_of(pobj, context, offset) or country
         if role is None:
             return None
-        country = country or context.main_country
-        code = (country or "") + role
-        return Actor(code, country, role, " ".join(t.text for t in token.subtree))
+        return _actor(country or context.main_country, role,
+                      " ".join(t.text for t in token.subtree))
 
     def _is_igo(self, token: Token, context: ArticleContext, offset: int) -> bool:
         mention = context.mention_at(offset + token.idx)

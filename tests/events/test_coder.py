@@ -121,3 +121,8 @@ def test_agreeing_to_act_is_an_intent_to_cooperate(events_of):
     events = events_of("Paris agreed in October to supply Yerevan with air-defence radars.")
     assert [(e.cameo_root, e.actor1.code, e.actor2.code if e.actor2 else None)
             for e in events] == [("03", "FRAGOV", "ARMGOV")]
+
+
+def test_kosovo_takes_its_cameo_code(events_of):
+    events = events_of("Kosovo Prime Minister Albin Kurti accused Serbia of provocation.")
+    assert any(e.actor1.code == "KSVGOV" and e.actor1.country == "KSV" for e in events)
