@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy import Engine
 
 from pipeline.db.engine import make_engine
 from pipeline.db.migrate import current_revision, downgrade, ensure_schema, head_revision, upgrade
@@ -27,6 +28,8 @@ eval_app = typer.Typer(help="Measure quality against gold annotations.", no_args
 app.add_typer(eval_app, name="eval")
 
 out = Console()
+if not out.is_terminal:  # piped or captured: no screen to fit, so do not squeeze the tables
+    out = Console(width=160)
 err = Console(stderr=True)
 
 DbOption = Annotated[str | None, typer.Option(
@@ -237,13 +240,8 @@ def stats(db: DbOption = None, config: ConfigOption = None,
     """Row counts, date range, languages, top entities and errors."""
     from pipeline.stats import database_stats
 
-    settings = _settings(config, database_url=db)
     try:
-        engine = make_engine(settings.database_url)
-        if current_revision(engine) is None:
-            raise RunError("the database has no newsflow schema yet: run `newsflow ingest` "
-                           "or `newsflow db upgrade`")
-        result = database_stats(engine, top=top)
+        result = database_stats(_engine_with_schema(db, config), top=top)
     except RunError as exc:
         raise _fail(str(exc)) from exc
     counts = Table(title="tables", title_justify="left")
@@ -271,6 +269,68 @@ def stats(db: DbOption = None, config: ConfigOption = None,
         for stage, kind, n in result.errors_by_stage:
             errors.add_row(stage, kind, str(n))
         out.print(errors)
+
+
+def _engine_with_schema(db: str | None, config: Path | None) -> Engine:
+    settings = _settings(config, database_url=db)
+    engine = make_engine(settings.database_url)
+    if current_revision(engine) is None:
+        raise RunError("the database has no newsflow schema yet: run `newsflow ingest` "
+                       "or `newsflow db upgrade`")
+    return engine
+
+
+@app.command()
+def runs(db: DbOption = None, config: ConfigOption = None,
+         limit: Annotated[int, typer.Option(help="How many runs to list.", min=1)] = 20) -> None:
+    """Recent pipeline runs with their status and counts."""
+    from pipeline.stats import recent_runs
+
+    try:
+        rows = recent_runs(_engine_with_schema(db, config), limit=limit)
+    except RunError as exc:
+        raise _fail(str(exc)) from exc
+    table = Table(title="pipeline runs", title_justify="left")
+    for column in ("run", "flow", "status", "started (UTC)", "seconds", "read", "new",
+                   "dup", "failed"):
+        text = column in ("flow", "status", "started (UTC)")
+        table.add_column(column, justify="left" if text else "right", no_wrap=True)
+    for row in rows:
+        took = (row["finished_at"] - row["started_at"]).total_seconds() if row[
+            "finished_at"] else None
+        table.add_row(str(row["id"]), row["flow_name"], row["status"],
+                      f"{row['started_at']:%Y-%m-%d %H:%M:%S}",
+                      f"{took:.1f}" if took is not None else "", str(row["read_count"]),
+                      str(row["new_count"]), str(row["duplicate_count"]),
+                      str(row["failed_count"]))
+    out.print(table)
+
+
+@app.command()
+def errors(db: DbOption = None, config: ConfigOption = None,
+           stage: Annotated[str | None, typer.Option(help="Only this stage.")] = None,
+           limit: Annotated[int, typer.Option(help="How many items to list.", min=1)] = 20,
+           ) -> None:
+    """Quarantined items by stage and reason, and the latest ones."""
+    from pipeline.stats import open_errors
+
+    try:
+        counts, latest = open_errors(_engine_with_schema(db, config), stage=stage, limit=limit)
+    except RunError as exc:
+        raise _fail(str(exc)) from exc
+    summary = Table(title="ingest errors by stage", title_justify="left")
+    for column in ("stage", "error", "count"):
+        summary.add_column(column, justify="right" if column == "count" else "left")
+    for stage_name, kind, n in counts:
+        summary.add_row(stage_name, kind, str(n))
+    out.print(summary)
+    items = Table(title=f"latest {len(latest)}", title_justify="left")
+    for column in ("run", "stage", "error", "source", "reason"):
+        items.add_column(column, overflow="fold")
+    for row in latest:
+        items.add_row(str(row["run_id"] or ""), row["stage"], row["error_type"],
+                      row["source_uri"], row["message"])
+    out.print(items)
 
 
 @eval_app.command("events")

@@ -56,3 +56,25 @@ def database_stats(engine: Engine, *, top: int = 15) -> DatabaseStats:
         top_entities=[dict(row) for row in top_rows],
         errors_by_stage=[(stage, kind, n) for stage, kind, n in errors],
     )
+
+
+def recent_runs(engine: Engine, *, limit: int = 20) -> list[dict[str, Any]]:
+    """The latest pipeline runs, newest first."""
+    table = schema.PipelineRun.__table__
+    with engine.connect() as connection:
+        rows = connection.execute(select(table).order_by(table.c.id.desc()).limit(limit))
+        return [dict(row) for row in rows.mappings()]
+
+
+def open_errors(engine: Engine, *, stage: str | None = None,
+                limit: int = 50) -> tuple[list[tuple[str, str, int]], list[dict[str, Any]]]:
+    """Quarantined items: counts by stage and error type, and the latest ones in full."""
+    table = schema.IngestError.__table__
+    where = [table.c.stage == stage] if stage else []
+    with engine.connect() as connection:
+        counts = connection.execute(
+            select(table.c.stage, table.c.error_type, func.count()).where(*where)
+            .group_by(table.c.stage, table.c.error_type).order_by(func.count().desc())).all()
+        latest = connection.execute(
+            select(table).where(*where).order_by(table.c.id.desc()).limit(limit)).mappings()
+        return [(s, k, n) for s, k, n in counts], [dict(row) for row in latest]

@@ -78,6 +78,12 @@ def test_ingest_then_stats_with_clean_output(tmp_path):
     assert "Wang Yi" in stats.stdout and "PERSON" in stats.stdout
     assert "EmptyInput" in stats.stdout
 
+    runs = run("runs", "--db", db, cwd=tmp_path)
+    assert runs.returncode == 0 and "completed" in runs.stdout
+    errors = run("errors", "--db", db, "--stage", "read", cwd=tmp_path)
+    assert errors.returncode == 0
+    assert "EmptyInput" in errors.stdout and "file is empty" in errors.stdout
+
 
 def test_ingest_a_url_from_the_command_line(httpserver, tmp_path):
     page = (SEEDS / "007_tbilisi_protest_before_election.html").read_bytes()
