@@ -1,7 +1,10 @@
-"""The ``ingest`` flow: read → clean → entities → load, one batch of articles per task run.
+"""The ``ingest`` flow: read or fetch → clean → entities and events → load, one batch of
+articles per task run.
 
 Thin wiring over :mod:`pipeline`: the stages are plain functions; this module adds batching,
-retries of transient failures, the ``pipeline_runs`` row and progress reporting.
+retries of transient failures, the ``pipeline_runs`` row and progress reporting. Local files
+are read as they stream; web sources (URLs, feeds, sitemaps) are first expanded into page
+requests, then fetched batch by batch; from there every batch takes the same path.
 """
 
 from __future__ import annotations
