@@ -67,6 +67,21 @@ def _with_conjuncts(token: Token) -> list[Token]:
     return found
 
 
+def _plural_resolved(tokens: list[Token]) -> list[Token]:
+    """"them"/"they" stand for the last pair of named actors joined by "and" earlier in the
+    sentence ("the meeting between Putin and Kim ..., with the US accusing them")."""
+    resolved: list[Token] = []
+    for token in tokens:
+        if token.lower_ not in ("them", "they"):
+            resolved.append(token)
+            continue
+        pairs = [t for t in token.sent if t.i < token.i and t.ent_type_ in _ACTOR_ENTITY_TYPES
+                 and any(c.ent_type_ in _ACTOR_ENTITY_TYPES for c in t.conjuncts)]
+        if pairs:
+            resolved.extend(sorted([pairs[-1], *pairs[-1].conjuncts], key=lambda t: t.i))
+    return resolved
+
+
 def _pobjs(token: Token, preps: frozenset[str]) -> list[tuple[str, Token]]:
     """``(preposition, object)`` pairs under a token: "meeting with Kim" → ("with", Kim)."""
     pairs = []
@@ -252,6 +267,7 @@ class EventCoder:
 
     def _pairs(self, sources: list[Token], targets: list[Token], context: ArticleContext,
                offset: int) -> list[tuple[Actor, Actor | None]]:
+        sources, targets = _plural_resolved(sources), _plural_resolved(targets)
         actors1 = [a for a in (self._actor(t, context, offset) for t in sources)
                    if a and a.code != "UNK"]
         actors2 = [a for a in (self._actor(t, context, offset) for t in targets) if a]

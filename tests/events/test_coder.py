@@ -126,3 +126,11 @@ def test_agreeing_to_act_is_an_intent_to_cooperate(events_of):
 def test_kosovo_takes_its_cameo_code(events_of):
     events = events_of("Kosovo Prime Minister Albin Kurti accused Serbia of provocation.")
     assert any(e.actor1.code == "KSVGOV" and e.actor1.country == "KSV" for e in events)
+
+
+def test_them_stands_for_the_pair_named_before(events_of):
+    events = events_of("Russian President Vladimir Putin and North Korean leader Kim Jong Un "
+                       "met. The meeting between Putin and Kim attracted attention, with the "
+                       "US accusing them of discussing arms sales.")
+    accused = {e.actor2.code for e in events if e.cameo_code == "112" and e.actor2}
+    assert accused == {"RUSGOV", "PRKGOV"}
