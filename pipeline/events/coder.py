@@ -41,6 +41,10 @@ REFUSABLE = frozenset({"accept", "agree", "recognise", "recognize", "support", "
 """Verbs whose negation is a rejection ("would not accept any deal" → CAMEO 120), coded as
 the rejection it is rather than as a negated act of cooperation."""
 REJECT = "120"
+REFUSING_HEADS = frozenset({"refuse", "decline", "reject"})
+REJECTION_BY_ROOT = {"04": "125", "06": "121", "07": "122", "08": "124"}
+"""What refusing a cooperative act is in CAMEO: refusing to meet or talk is 125, to cooperate
+materially 121, to give aid 122, to yield 124; anything else 120."""
 COMMITMENT_VERBS = frozenset({"agree", "pledge", "promise", "vow", "offer", "commit"})
 INTENT_BY_ROOT = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035"}
 """CAMEO's "express intent to ..." code for the root of the promised act: agreeing to meet
@@ -325,8 +329,14 @@ class EventCoder:
                anchor: date | None) -> CodedEvent:
         negated, modality = _negation_and_modality(token)
         verb = token.head if token.dep_ == "dobj" else token  # "would not accept any deal"
-        if negated and verb.lemma_ in REFUSABLE and trigger.cameo[:2] < "10":
+        cooperative = trigger.cameo[:2] < "10"
+        if negated and verb.lemma_ in REFUSABLE and cooperative:
             trigger, negated = Trigger(trigger.lemma, trigger.pos, None, None, REJECT), False
+        elif negated and cooperative and any(g.lemma_ in REFUSING_HEADS
+                                             for g in _governors(token)):
+            # "refused to supply ammunition": the refusal is the event, and it happened.
+            code = REJECTION_BY_ROOT.get(trigger.cameo[:2], REJECT)
+            trigger, negated = Trigger(trigger.lemma, trigger.pos, None, None, code), False
         location = self._location(token, context, offset)
         when = self._date(token, sentence, anchor, future=modality == "future")
         confidence = 0.5 + (0.2 if actor2 else 0) + (0.1 if actor1.country else 0) + (

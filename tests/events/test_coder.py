@@ -134,3 +134,13 @@ def test_them_stands_for_the_pair_named_before(events_of):
                        "US accusing them of discussing arms sales.")
     accused = {e.actor2.code for e in events if e.cameo_code == "112" and e.actor2}
     assert accused == {"RUSGOV", "PRKGOV"}
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("Brazilian President Luiz Inácio Lula da Silva refused to supply ammunition to Ukraine.",
+     "12"),
+    ("Azerbaijani President Ilham Aliyev refused to attend the summit in Granada.", "12"),
+], ids=["refuse-aid", "refuse-meeting"])
+def test_refusing_to_cooperate_is_a_rejection(events_of, text, code):
+    events = events_of(text)
+    assert events and all(e.cameo_root == code and not e.negated for e in events)
