@@ -601,6 +601,8 @@ ADDED_VERBS = """
     # PETRARCH codes TRAVEL as a generic consultation [040]; in news, an official who travels
     # (abroad, to a country) makes a visit
     travel 042
+    # PETRARCH files VETO under administrative sanctions [172]; CAMEO has its own code, 129
+    veto 129
     # consultations (the PLOVER manual's CONSULT keywords include "holding talks")
     hold|have|conduct|resume +talk|meeting|summit|consultation 040
     hold|conduct|open|resume|start +negotiation 046
