@@ -42,6 +42,11 @@ REFUSABLE = frozenset({"accept", "agree", "recognise", "recognize", "support", "
 the rejection it is rather than as a negated act of cooperation."""
 REJECT = "120"
 REFUSING_HEADS = frozenset({"refuse", "decline", "reject"})
+UNREAL_COMPLEMENT_ROOTS = frozenset({"01", "02", "10", "11"})
+"""What is denied, appealed for, demanded or alleged has not happened (as far as the sentence
+says): "denies seeking nuclear weapons", "urged the Council to impose sanctions", "accused
+Kurti of seeking to drive Serbs out" are a denial, an appeal and an accusation, nothing more.
+Plain reporting ("said the army attacked") is the exception: what is reported is coded."""
 REJECTION_BY_ROOT = {"04": "125", "06": "121", "07": "122", "08": "124"}
 """What refusing a cooperative act is in CAMEO: refusing to meet or talk is 125, to cooperate
 materially 121, to give aid 122, to yield 124; anything else 120."""
@@ -222,8 +227,10 @@ class EventCoder:
             if token.i in consumed:
                 continue
             trigger = self._trigger(token)
-            if trigger is None:
-                continue
+            if trigger is None or self._unreal_complement(token) or (
+                    token.pos_ != "VERB" and token.dep_ in ("dobj", "nsubjpass")
+                    and self._unreal_complement(token.head)):
+                continue  # "urged the Council to impose sanctions": only the appeal happened
             if token.pos_ == "VERB" and token.lemma_ in COMMITMENT_VERBS:
                 promised = [(x, self._trigger(x)) for x in _children(token, "xcomp")]
                 promised = [(x, t) for x, t in promised if t is not None]
@@ -265,6 +272,17 @@ class EventCoder:
             # "X said Y attacked Z": the attack is the event, not the saying.
             events = [e for e in events if e.trigger not in REPORTING_VERBS]
         return events
+
+    def _unreal_complement(self, token: Token) -> bool:
+        """Whether a verb is what another trigger denies, requests, demands or alleges."""
+        if token.pos_ != "VERB" or token.dep_ not in ("xcomp", "ccomp", "pcomp"):
+            return False
+        head = token.head.head if token.dep_ == "pcomp" and token.head.dep_ == "prep" else (
+            token.head)
+        if head.lemma_ in REPORTING_VERBS or head.lemma_ in REFUSING_HEADS:
+            return False
+        governing = self._trigger(head)
+        return governing is not None and governing.cameo[:2] in UNREAL_COMPLEMENT_ROOTS
 
     def _actor(self, token: Token, context: ArticleContext, offset: int) -> Actor | None:
         return self.actors.actor(token, context, offset)

@@ -144,3 +144,13 @@ def test_them_stands_for_the_pair_named_before(events_of):
 def test_refusing_to_cooperate_is_a_rejection(events_of, text, code):
     events = events_of(text)
     assert events and all(e.cameo_root == code and not e.negated for e in events)
+
+
+@pytest.mark.parametrize(("text", "root"), [
+    ("Iran denies seeking nuclear weapons.", "01"),
+    ("Congolese Foreign Minister Thérèse Kayikwamba Wagner urged the Security Council to impose "
+     "sanctions on Rwanda.", "02"),
+], ids=["denied-act", "requested-act"])
+def test_what_is_denied_or_requested_is_not_an_event_of_its_own(events_of, text, root):
+    events = events_of(text)
+    assert events and {e.cameo_root for e in events} == {root}
