@@ -190,10 +190,13 @@ class ActorCoder:
                 country = person.country_code if person else country
             elif child.dep_ in ("poss", "amod", "compound", "nmod"):
                 country = self._country_of(child, context, offset) or country
-            elif child.dep_ == "prep" and child.lower_ == "of":
+            elif child.dep_ == "prep" and child.lower_ in ("of", "for", "at", "in"):
+                # "the government of Iran", "a spokesperson for the U.S. embassy"
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
-                        country = self._country_of(pobj, context, offset) or country
+                        for word in [pobj, *(c for c in pobj.children
+                                             if c.dep_ in ("compound", "amod", "poss"))]:
+                            country = country or self._country_of(word, context, offset)
         if role is None:
             return None
         return _actor(country or context.main_country, role,

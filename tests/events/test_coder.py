@@ -154,3 +154,8 @@ def test_refusing_to_cooperate_is_a_rejection(events_of, text, code):
 def test_what_is_denied_or_requested_is_not_an_event_of_its_own(events_of, text, root):
     events = events_of(text)
     assert events and {e.cameo_root for e in events} == {root}
+
+
+def test_country_from_the_phrase_after_the_role(events_of):
+    [event] = events_of("A spokesperson for the U.S. embassy declined to comment.")
+    assert (event.cameo_code, event.actor1.code) == ("011", "USAGOV")
