@@ -76,6 +76,17 @@ def _with_conjuncts(token: Token) -> list[Token]:
     return found
 
 
+Pairs = list[tuple[Actor, Actor | None]]
+
+
+def _joint(pairs: Pairs, trigger: Trigger) -> Pairs:
+    """"India and France signed an agreement": a joint act, each side towards the other."""
+    if (trigger.cameo[:2] in JOINT_ROOTS and len({a1.code for a1, _ in pairs}) > 1
+            and all(a2 is None for _, a2 in pairs)):
+        return [(a1, a2) for a1, _ in pairs for a2, _ in pairs if a1 is not a2]
+    return pairs
+
+
 def _plural_resolved(tokens: list[Token]) -> list[Token]:
     """"them"/"they" stand for the last pair of named actors joined by "and" earlier in the
     sentence ("the meeting between Putin and Kim ..., with the US accusing them")."""
@@ -226,52 +237,52 @@ class EventCoder:
         for token in sentence:
             if token.i in consumed:
                 continue
-            trigger = self._trigger(token)
-            if trigger is None or self._unreal_complement(token) or (
-                    token.pos_ != "VERB" and token.dep_ in ("dobj", "nsubjpass")
-                    and self._unreal_complement(token.head)):
-                continue  # "urged the Council to impose sanctions": only the appeal happened
-            if token.pos_ == "VERB" and token.lemma_ in COMMITMENT_VERBS:
-                promised = [(x, self._trigger(x)) for x in _children(token, "xcomp")]
-                promised = [(x, t) for x, t in promised if t is not None]
-                if promised:
-                    # "Paris agreed to supply Yerevan with radars": an intent to give aid.
-                    act, act_trigger = promised[0]
-                    consumed.add(act.i)
-                    trigger = Trigger(trigger.lemma, trigger.pos, None, None,
-                                      INTENT_BY_ROOT.get(act_trigger.cameo[:2], "030"))
-                    for actor1, actor2 in self._verb_actors(act, context, offset)[
-                            :MAX_EVENTS_PER_TRIGGER]:
-                        events.append(self._event(token, trigger, actor1, actor2, sentence,
-                                                  sentence_index, offset, context, anchor))
-                    continue
-            if token.pos_ == "VERB":
-                if token.lemma_ in LIGHT_VERBS and any(
-                        self._trigger(obj) for obj in _children(token, "dobj", "nsubjpass")):
-                    continue  # the noun carries the event: "held talks", "warrant was issued"
-                if token.lemma_ in FUTURE_HEADS and any(
-                        self._trigger(x) for x in _children(token, "xcomp")):
-                    continue  # "plans to visit": the visit, in the future
-                pairs = self._verb_actors(token, context, offset)
-            else:
-                if token.dep_ in ("dobj", "nsubjpass", "pobj") and token.head.lemma_ not in (
-                        LIGHT_VERBS | RECEIVING_VERBS) and self._trigger(token.head):
-                    continue  # "denied these allegations": the verb's event says it all
-                pairs = self._noun_actors(token, context, offset)
-            if trigger.pattern and token.lemma_ not in FUTURE_HEADS:
-                consumed.update(c.i for c in token.subtree if c.lemma_.lower() == trigger.pattern)
-            if not pairs:
+            coded = self._code_token(token, context, offset, consumed)
+            if coded is None:
                 continue
-            if len({a1.code for a1, _a2 in pairs}) > 1 and all(a2 is None for _a1, a2 in pairs) \
-                    and trigger.cameo[:2] in JOINT_ROOTS:
-                pairs = [(a1, a2) for a1, _ in pairs for a2, _ in pairs if a1 is not a2]
-            for actor1, actor2 in pairs[:MAX_EVENTS_PER_TRIGGER]:
-                events.append(self._event(token, trigger, actor1, actor2, sentence,
+            trigger, event_token, pairs = coded
+            for actor1, actor2 in _joint(pairs, trigger)[:MAX_EVENTS_PER_TRIGGER]:
+                events.append(self._event(event_token, trigger, actor1, actor2, sentence,
                                           sentence_index, offset, context, anchor))
         if any(e.trigger not in REPORTING_VERBS for e in events):
             # "X said Y attacked Z": the attack is the event, not the saying.
             events = [e for e in events if e.trigger not in REPORTING_VERBS]
         return events
+
+    def _code_token(self, token: Token, context: ArticleContext, offset: int,
+                    consumed: set[int]) -> tuple[Trigger, Token, Pairs] | None:
+        """The trigger a token carries and the actor pairs of its event, if it is one."""
+        trigger = self._trigger(token)
+        if trigger is None or self._unreal_complement(token) or (
+                token.pos_ != "VERB" and token.dep_ in ("dobj", "nsubjpass")
+                and self._unreal_complement(token.head)):
+            return None  # "urged the Council to impose sanctions": only the appeal happened
+        if token.pos_ == "VERB" and token.lemma_ in COMMITMENT_VERBS:
+            promised = [(x, t) for x in _children(token, "xcomp")
+                        if (t := self._trigger(x)) is not None]
+            if promised:
+                # "Paris agreed to supply Yerevan with radars": an intent to give aid.
+                act, act_trigger = promised[0]
+                consumed.add(act.i)
+                intent = INTENT_BY_ROOT.get(act_trigger.cameo[:2], "030")
+                return (Trigger(trigger.lemma, trigger.pos, None, None, intent), token,
+                        self._verb_actors(act, context, offset))
+        if token.pos_ == "VERB":
+            if token.lemma_ in LIGHT_VERBS and any(
+                    self._trigger(obj) for obj in _children(token, "dobj", "nsubjpass")):
+                return None  # the noun carries the event: "held talks", "warrant was issued"
+            if token.lemma_ in FUTURE_HEADS and any(
+                    self._trigger(x) for x in _children(token, "xcomp")):
+                return None  # "plans to visit": the visit, in the future
+            pairs = self._verb_actors(token, context, offset)
+        else:
+            if token.dep_ in ("dobj", "nsubjpass", "pobj") and token.head.lemma_ not in (
+                    LIGHT_VERBS | RECEIVING_VERBS) and self._trigger(token.head):
+                return None  # "denied these allegations": the verb's event says it all
+            pairs = self._noun_actors(token, context, offset)
+        if trigger.pattern and token.lemma_ not in FUTURE_HEADS:
+            consumed.update(c.i for c in token.subtree if c.lemma_.lower() == trigger.pattern)
+        return (trigger, token, pairs) if pairs else None
 
     def _unreal_complement(self, token: Token) -> bool:
         """Whether a verb is what another trigger denies, requests, demands or alleges."""
