@@ -295,15 +295,12 @@ class EventCoder:
         governing = self._trigger(head)
         return governing is not None and governing.cameo[:2] in UNREAL_COMPLEMENT_ROOTS
 
-    def _actor(self, token: Token, context: ArticleContext, offset: int) -> Actor | None:
-        return self.actors.actor(token, context, offset)
-
     def _pairs(self, sources: list[Token], targets: list[Token], context: ArticleContext,
                offset: int) -> list[tuple[Actor, Actor | None]]:
         sources, targets = _plural_resolved(sources), _plural_resolved(targets)
-        actors1 = [a for a in (self._actor(t, context, offset) for t in sources)
+        actors1 = [a for a in (self.actors.actor(t, context, offset) for t in sources)
                    if a and a.code != "UNK"]
-        actors2 = [a for a in (self._actor(t, context, offset) for t in targets) if a]
+        actors2 = [a for a in (self.actors.actor(t, context, offset) for t in targets) if a]
         actors2 = [a for a in actors2 if all(a.code != b.code or a.text != b.text
                                              for b in actors1)]
         return [(a1, a2) for a1 in actors1 for a2 in (actors2 or [None])]

@@ -120,9 +120,3 @@ def read_file(path: Path, *, max_bytes: int) -> Iterator[RawArticle | ItemFailur
         yield from reader(path, content)
     except ItemError as exc:
         yield ItemFailure(uri, exc.stage, exc.error_type, exc.reason)
-
-
-def read_paths(files: Iterable[Path], *, max_bytes: int) -> Iterator[RawArticle | ItemFailure]:
-    """Read every file in turn; one bad file never stops the others."""
-    for path in files:
-        yield from read_file(path, max_bytes=max_bytes)
