@@ -13,6 +13,7 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 import pytest
+from pytest_httpserver import HTTPServer
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -102,3 +103,18 @@ def prefect_server() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture(scope="session")
+def make_httpserver() -> Iterator[HTTPServer]:
+    """pytest-httpserver's server, but threaded and on 127.0.0.1.
+
+    Threaded so that a handler that stalls on purpose does not hold up the next request (or
+    the next test), and so concurrent fetches really are concurrent.
+    """
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    if server.is_running():
+        server.stop()

@@ -1,4 +1,4 @@
-"""Fixtures for the fetcher: a real, threaded HTTP server on 127.0.0.1 and a fetcher factory.
+"""Fixtures for the fetcher: a fetcher factory for the shared threaded server on 127.0.0.1.
 
 The fetcher's waits (politeness, backoff, Retry-After) go to a recorder instead of sleeping, so
 tests assert the waits it asked for without spending them. Deadlines use the real clock.
@@ -16,21 +16,6 @@ from pytest_httpserver import HTTPServer
 from pipeline.fetch import Fetcher, FetchSettings
 
 LOCAL_HOSTS = ["127.0.0.1", "localhost"]
-
-
-@pytest.fixture(scope="session")
-def make_httpserver() -> Iterator[HTTPServer]:
-    """pytest-httpserver's server, but threaded and on 127.0.0.1.
-
-    Threaded so that a handler that stalls on purpose does not hold up the next request (or
-    the next test), and so concurrent fetches really are concurrent.
-    """
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    server.start()
-    yield server
-    server.clear()
-    if server.is_running():
-        server.stop()
 
 
 @pytest.fixture
