@@ -19,21 +19,17 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
-from spacy.language import Language
 from sqlalchemy import Engine
 
-from pipeline import PIPELINE_VERSION
+from pipeline import __version__
+from pipeline.analysis import Analyzer
 from pipeline.clean import clean_articles
 from pipeline.db.engine import make_engine
 from pipeline.db.migrate import ensure_schema
-from pipeline.entities import Gazetteer, extract_entities, load_model
 from pipeline.errors import TransientError
-from pipeline.events.actors import ActorCoder
-from pipeline.events.coder import EventCoder
-from pipeline.events.lexicon import EventLexicon
 from pipeline.fetch import Fetcher
 from pipeline.load import finish_run, load_articles, record_failures, start_run
-from pipeline.readers import discover_files, read_file
+from pipeline.readers import discover_files, read_file, warc_file_time
 from pipeline.records import AnalyzedArticle, Article, ItemFailure, RawArticle, StageResult
 from pipeline.settings import Settings, load_settings
 from pipeline.state import record_not_modified, seen_items, with_validators
@@ -46,6 +42,7 @@ from pipeline.web import (
     requests_from_sitemap,
     requests_from_urls,
 )
+from pipeline.windows import Window
 
 
 def _transient_only(_task: Any, _task_run: Any, state: Any) -> bool:
@@ -65,18 +62,17 @@ def clean_task(batch: list[RawArticle], min_words: int) -> StageResult[Article]:
 
 
 @task(name="entities-and-events", cache_policy=NO_CACHE)
-def entities_task(articles: list[Article], nlp: Language, gazetteer: Gazetteer,
-                  coder: EventCoder, settings: Settings) -> StageResult[AnalyzedArticle]:
-    return extract_entities(articles, nlp, gazetteer, max_chunk_chars=settings.max_chunk_chars,
-                            batch_size=settings.nlp_batch_size,
-                            n_process=settings.nlp_processes, event_coder=coder)
+def entities_task(articles: list[Article], analyzer: Analyzer) -> StageResult[AnalyzedArticle]:
+    return analyzer.analyse(articles)
 
 
 @task(name="load", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[1, 5, 20],
       retry_condition_fn=_transient_only)
-def load_task(engine: Engine, batch: list[AnalyzedArticle], run_id: int) -> dict[str, int]:
-    result = load_articles(engine, batch, run_id=run_id, pipeline_version=PIPELINE_VERSION)
-    record_failures(engine, result.failed, run_id=run_id)
+def load_task(engine: Engine, batch: list[AnalyzedArticle], run_id: int, pipeline_version: str,
+              source_id: int | None = None) -> dict[str, int]:
+    result = load_articles(engine, batch, run_id=run_id, pipeline_version=pipeline_version,
+                           source_id=source_id)
+    record_failures(engine, result.failed, run_id=run_id, source_id=source_id)
     return {"new": result.new, "duplicate": result.duplicate,
             "near_duplicate": result.near_duplicate, "mentions": result.mentions,
             "events": result.events, "failed": len(result.failed)}
@@ -84,8 +80,9 @@ def load_task(engine: Engine, batch: list[AnalyzedArticle], run_id: int) -> dict
 
 @task(name="quarantine", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[1, 5, 20],
       retry_condition_fn=_transient_only)
-def quarantine_task(engine: Engine, failures: list[ItemFailure], run_id: int) -> int:
-    record_failures(engine, failures, run_id=run_id)
+def quarantine_task(engine: Engine, failures: list[ItemFailure], run_id: int,
+                    source_id: int | None = None) -> int:
+    record_failures(engine, failures, run_id=run_id, source_id=source_id)
     return len(failures)
 
 
@@ -112,9 +109,12 @@ class IngestSummary:
     failed: int = 0
     mentions: int = 0
     events: int = 0
+    outside_window: int = 0
+    """Articles read from local files whose date falls outside the run's window."""
     seconds: float = 0.0
     stage_seconds: dict[str, float] = field(default_factory=dict)
     failures_by_stage: dict[str, int] = field(default_factory=dict)
+    pipeline_version: str = ""
 
 
 ProgressCallback = Callable[[IngestSummary, int, int], None]
@@ -124,15 +124,17 @@ units in all."""
 
 @task(name="expand-web-sources", cache_policy=NO_CACHE)
 def expand_task(engine: Engine, fetcher: Fetcher, urls: list[str], feeds: list[str],
-                sitemaps: list[str], since: datetime | None, settings: Settings) -> Expansion:
+                sitemaps: list[str], since: datetime | None, settings: Settings,
+                window: Window | None = None) -> Expansion:
     """Every web source as page requests; feeds and sitemaps skip entries handled before."""
     expansion = requests_from_urls(urls)
     for feed in feeds:
-        _merge(expansion, requests_from_feed(fetcher, feed, seen_items(engine, f"feed:{feed}")))
+        _merge(expansion, requests_from_feed(fetcher, feed, seen_items(engine, f"feed:{feed}"),
+                                             window=window))
     for sitemap in sitemaps:
         _merge(expansion, requests_from_sitemap(
             fetcher, sitemap, seen_items(engine, f"sitemap:{sitemap}"), since=since,
-            max_bytes=settings.fetch.max_decompressed_bytes))
+            max_bytes=settings.fetch.max_decompressed_bytes, window=window))
     unique = {request.url: request for request in expansion.requests}
     expansion.requests = with_validators(engine, unique.values())
     return expansion
@@ -156,15 +158,29 @@ Batch = tuple[list[RawArticle], list[ItemFailure], int]
 """Articles, failures, and how many input units (files or pages) the batch finished."""
 
 
-def _file_batches(files: list[Path], settings: Settings) -> Iterator[Batch]:
-    """Stream articles file by file in batches of ``batch_size``."""
+def _file_batches(files: list[Path], settings: Settings, window: Window | None,
+                  summary: IngestSummary) -> Iterator[Batch]:
+    """Stream articles file by file in batches of ``batch_size``.
+
+    With a window, a WARC file named with its crawl time (Common Crawl's
+    ``CC-NEWS-20240920123456-00001.warc.gz``) is read only when that time is in the window;
+    other articles are kept when their date (``published_at``, or the WARC record's fetch
+    time) is in it.
+    """
     articles: list[RawArticle] = []
     failures: list[ItemFailure] = []
     done = 0
     for path in files:
+        file_time = warc_file_time(path) if window is not None else None
+        if file_time is not None and not window.contains(file_time):  # type: ignore[union-attr]
+            done += 1
+            continue
         for item in read_file(path, max_bytes=settings.max_file_bytes):
             if isinstance(item, ItemFailure):
                 failures.append(item)
+            elif (window is not None and file_time is None
+                  and not window.contains(item.published_at or item.fetched_at)):
+                summary.outside_window += 1
             else:
                 articles.append(item)
             if len(articles) >= settings.batch_size:
@@ -189,7 +205,8 @@ def ingest_flow(paths: list[str] | None = None, urls: list[str] | None = None,
                 feeds: list[str] | None = None, sitemaps: list[str] | None = None,
                 since: datetime | None = None, database_url: str | None = None,
                 batch_size: int | None = None, settings: Settings | None = None,
-                progress: ProgressCallback | None = None) -> IngestSummary:
+                progress: ProgressCallback | None = None, source_id: int | None = None,
+                window: Window | None = None, flow_name: str = "ingest") -> IngestSummary:
     """Ingest local files and web sources into the database.
 
     Args:
@@ -203,6 +220,10 @@ def ingest_flow(paths: list[str] | None = None, urls: list[str] | None = None,
         batch_size: articles per task run; overrides ``NEWSFLOW_BATCH_SIZE``.
         settings: fully resolved settings (the CLI passes them); resolved here when absent.
         progress: optional callback for progress display.
+        source_id: the named source these inputs belong to; recorded on every article,
+            error and on the run.
+        window: only items the source dates inside this window (a backfill window).
+        flow_name: what the ``pipeline_runs`` row calls this run.
     """
     logger = get_run_logger()
     paths, urls, feeds, sitemaps = paths or [], urls or [], feeds or [], sitemaps or []
@@ -210,11 +231,13 @@ def ingest_flow(paths: list[str] | None = None, urls: list[str] | None = None,
     engine = make_engine(settings.database_url)
     ensure_schema(engine)
     discovery = discover_files(paths)
-    run_id = start_run(engine, flow_name="ingest", flow_run_id=str(flow_run.id or "") or None,
-                       pipeline_version=PIPELINE_VERSION,
+    run_id = start_run(engine, flow_name=flow_name,
+                       flow_run_id=str(flow_run.id or "") or None,
+                       pipeline_version=__version__, source_id=source_id,
                        parameters={"paths": [str(p) for p in paths], "urls": urls,
                                    "feeds": feeds, "sitemaps": sitemaps,
                                    "since": since.isoformat() if since else None,
+                                   "window": str(window) if window else None,
                                    "batch_size": settings.batch_size,
                                    "spacy_model": settings.spacy_model})
     summary = IngestSummary(run_id=run_id, database=engine.url.render_as_string(True),
@@ -225,17 +248,17 @@ def ingest_flow(paths: list[str] | None = None, urls: list[str] | None = None,
     fetcher = Fetcher(settings.fetch) if urls or feeds or sitemaps else None
     try:
         with timer("setup"):
-            nlp = load_model(settings.spacy_model)
-            gazetteer = Gazetteer()
-            coder = EventCoder(EventLexicon.load(), ActorCoder(gazetteer))
-        sources = [("read", _file_batches(discovery.files, settings))]
+            analyzer = Analyzer(settings)
+        summary.pipeline_version = analyzer.version
+        sources = [("read", _file_batches(discovery.files, settings, window, summary))]
         if fetcher is not None:
             with timer("fetch"):
-                expansion = expand_task(engine, fetcher, urls, feeds, sitemaps, since, settings)
+                expansion = expand_task(engine, fetcher, urls, feeds, sitemaps, since, settings,
+                                        window)
             summary.pages, summary.listed = len(expansion.requests), expansion.listed
             summary.unchanged = expansion.unchanged
             if expansion.failures:
-                _quarantine(engine, expansion.failures, run_id, summary)
+                _quarantine(engine, expansion.failures, run_id, summary, source_id)
             sources.append(("fetch", _web_batches(engine, fetcher, expansion.requests,
                                                   settings, summary)))
         total, done = summary.files + summary.pages, 0
@@ -246,9 +269,9 @@ def ingest_flow(paths: list[str] | None = None, urls: list[str] | None = None,
                 if batch is None:
                     break
                 raw, failures, units = batch
-                _process(raw, failures, engine=engine, run_id=run_id, nlp=nlp,
-                         gazetteer=gazetteer, coder=coder, settings=settings,
-                         summary=summary, timer=timer)
+                _process(raw, failures, engine=engine, run_id=run_id, analyzer=analyzer,
+                         settings=settings, summary=summary, timer=timer,
+                         source_id=source_id)
                 done += units
                 logger.info("batch done: %d read, %d new, %d duplicate, %d failed so far",
                             summary.read, summary.new, summary.duplicate, summary.failed)
@@ -269,18 +292,18 @@ def ingest_flow(paths: list[str] | None = None, urls: list[str] | None = None,
 
 
 def _process(raw: list[RawArticle], failures: list[ItemFailure], *, engine: Engine,
-             run_id: int, nlp: Language, gazetteer: Gazetteer, coder: EventCoder,
-             settings: Settings, summary: IngestSummary, timer: _StageTimer) -> None:
+             run_id: int, analyzer: Analyzer, settings: Settings, summary: IngestSummary,
+             timer: _StageTimer, source_id: int | None) -> None:
     """Clean, analyse and load one batch, whatever source it came from."""
     summary.read += len(raw)
     if raw:
         with timer("clean"):
             cleaned = clean_task(raw, settings.min_words)
         with timer("entities+events"):
-            analysed = entities_task(cleaned.ok, nlp, gazetteer, coder, settings)
+            analysed = entities_task(cleaned.ok, analyzer)
         failures = failures + cleaned.failed + analysed.failed
         with timer("load"):
-            counts = load_task(engine, analysed.ok, run_id)
+            counts = load_task(engine, analysed.ok, run_id, analyzer.version, source_id)
         summary.new += counts["new"]
         summary.duplicate += counts["duplicate"]
         summary.near_duplicate += counts["near_duplicate"]
@@ -289,12 +312,12 @@ def _process(raw: list[RawArticle], failures: list[ItemFailure], *, engine: Engi
         summary.failed += counts["failed"]
         _count_stages(summary, ["load"] * counts["failed"])
     if failures:
-        _quarantine(engine, failures, run_id, summary)
+        _quarantine(engine, failures, run_id, summary, source_id)
 
 
 def _quarantine(engine: Engine, failures: list[ItemFailure], run_id: int,
-                summary: IngestSummary) -> None:
-    quarantine_task(engine, failures, run_id)
+                summary: IngestSummary, source_id: int | None = None) -> None:
+    quarantine_task(engine, failures, run_id, source_id)
     summary.failed += len(failures)
     _count_stages(summary, [f.stage for f in failures])
 
@@ -304,10 +327,16 @@ def _count_stages(summary: IngestSummary, stages: list[str]) -> None:
         summary.failures_by_stage[stage] = summary.failures_by_stage.get(stage, 0) + 1
 
 
-def _run_counts(summary: IngestSummary) -> dict[str, int]:
-    return {"read_count": summary.read, "new_count": summary.new,
-            "duplicate_count": summary.duplicate, "failed_count": summary.failed,
-            "mention_count": summary.mentions}
+def _run_counts(summary: IngestSummary) -> dict[str, Any]:
+    counts: dict[str, Any] = {
+        "read_count": summary.read, "new_count": summary.new,
+        "duplicate_count": summary.duplicate, "failed_count": summary.failed,
+        "mention_count": summary.mentions, "event_count": summary.events,
+        "near_duplicate_count": summary.near_duplicate,
+        "stage_seconds": dict(summary.stage_seconds)}
+    if summary.pipeline_version:
+        counts["pipeline_version"] = summary.pipeline_version
+    return counts
 
 
 class _StageTimer:

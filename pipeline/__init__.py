@@ -9,6 +9,3 @@ try:
     __version__ = version("newsflow")
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0+source"
-
-PIPELINE_VERSION = __version__
-"""Stamped on every row the pipeline writes, so a later reprocess can tell old rows from new."""

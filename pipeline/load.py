@@ -54,11 +54,12 @@ def _is_transient(exc: DBAPIError) -> bool:
     return isinstance(exc, OperationalError) or exc.connection_invalidated
 
 
-class _EntityIds:
+class EntityIds:
     """Entity and alias rows for one batch transaction, upserted once each."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, pipeline_version: str) -> None:
         self._connection = connection
+        self._version = pipeline_version
         self._ids: dict[tuple[str, str], int] = {}
         self._aliases: set[tuple[int, str]] = set()
 
@@ -67,12 +68,14 @@ class _EntityIds:
         if key not in self._ids:
             table = schema.Entity.__table__
             statement = _insert(self._connection, table).values(
-                name=name, type=type_, country_code=country_code)
+                name=name, type=type_, country_code=country_code,
+                pipeline_version=self._version)
             # The first article that knows an entity's country sets it; none overwrites it.
             statement = statement.on_conflict_do_update(
                 index_elements=["type", "name"],
                 set_={"country_code": func.coalesce(table.c.country_code,
-                                                           statement.excluded.country_code)},
+                                                    statement.excluded.country_code),
+                      "pipeline_version": statement.excluded.pipeline_version},
             ).returning(table.c.id)
             self._ids[key] = self._connection.execute(statement).scalar_one()
         return self._ids[key]
@@ -92,7 +95,7 @@ class _EntityIds:
 
 
 def _article_row(item: AnalyzedArticle, *, run_id: int | None, pipeline_version: str,
-                 now: datetime) -> dict[str, Any]:
+                 now: datetime, source_id: int | None) -> dict[str, Any]:
     article, raw = item.article, item.article.raw
     return {
         "source_uri": raw.source_uri,
@@ -115,6 +118,7 @@ def _article_row(item: AnalyzedArticle, *, run_id: int | None, pipeline_version:
         "pipeline_version": pipeline_version,
         "run_id": run_id,
         "fetched_at": raw.fetched_at,
+        "source_id": source_id,
     }
 
 
@@ -227,7 +231,7 @@ def _cluster_id(connection: Connection, event: CodedEvent) -> int | None:
     return connection.execute(select(table.c.id).filter_by(**key)).scalar_one()
 
 
-def _load_events(connection: Connection, entities: _EntityIds, item: AnalyzedArticle,
+def _load_events(connection: Connection, entities: EntityIds, item: AnalyzedArticle,
                  article_id: int, pipeline_version: str) -> tuple[int, set[int]]:
     rows, clusters = [], set()
     for event in item.events:
@@ -277,12 +281,14 @@ def refresh_clusters(connection: Connection, cluster_ids: set[int]) -> None:
     ))
 
 
-def _load_one(connection: Connection, entities: _EntityIds, item: AnalyzedArticle, *,
-              run_id: int | None, pipeline_version: str, now: datetime) -> _Loaded:
+def _load_one(connection: Connection, entities: EntityIds, item: AnalyzedArticle, *,
+              run_id: int | None, pipeline_version: str, now: datetime,
+              source_id: int | None) -> _Loaded:
     """Insert one article and its mentions; ``article_id`` is None when it was loaded before
     (its URLs and source state are still recorded against the existing row)."""
     table = schema.Article.__table__
-    row = _article_row(item, run_id=run_id, pipeline_version=pipeline_version, now=now)
+    row = _article_row(item, run_id=run_id, pipeline_version=pipeline_version, now=now,
+                       source_id=source_id)
     print_ = dedup.fingerprint(item.article.text)
     row["minhash"] = print_.signature if print_ else None
     if item.article.raw.document is not None:
@@ -299,6 +305,15 @@ def _load_one(connection: Connection, entities: _EntityIds, item: AnalyzedArticl
         connection.execute(update(table).where(table.c.id == article_id).values(
             duplicate_of=duplicate_of))
     _record_urls_and_state(connection, item, article_id, now)
+    mentions, events, clusters = load_derived(connection, entities, item, article_id,
+                                              pipeline_version)
+    return _Loaded(article_id, mentions, duplicate_of is not None, clusters, events)
+
+
+def load_derived(connection: Connection, entities: EntityIds, item: AnalyzedArticle,
+                 article_id: int, pipeline_version: str) -> tuple[int, int, set[int]]:
+    """Insert an article's mentions and events; returns their counts and the event clusters
+    they touched (which the caller refreshes once per transaction)."""
     rows = []
     for mention in item.mentions:
         entity_id = entities.entity_id(mention.entity_name, mention.entity_type,
@@ -313,11 +328,11 @@ def _load_one(connection: Connection, entities: _EntityIds, item: AnalyzedArticl
     if rows:
         connection.execute(schema.Mention.__table__.insert(), rows)
     events, clusters = _load_events(connection, entities, item, article_id, pipeline_version)
-    return _Loaded(article_id, len(rows), duplicate_of is not None, clusters, events)
+    return len(rows), events, clusters
 
 
 def load_articles(engine: Engine, batch: Sequence[AnalyzedArticle], *, run_id: int | None,
-                  pipeline_version: str) -> LoadResult:
+                  pipeline_version: str, source_id: int | None = None) -> LoadResult:
     """Load a batch in one transaction, each article in its own savepoint.
 
     Raises :class:`TransientError` when the database itself fails (connection lost, locked):
@@ -327,13 +342,14 @@ def load_articles(engine: Engine, batch: Sequence[AnalyzedArticle], *, run_id: i
     now = datetime.now(UTC)
     try:
         with engine.begin() as connection:
-            entities = _EntityIds(connection)
+            entities = EntityIds(connection, pipeline_version)
             clusters: set[int] = set()
             for item in batch:
                 try:
                     with connection.begin_nested():
                         loaded = _load_one(connection, entities, item, run_id=run_id,
-                                           pipeline_version=pipeline_version, now=now)
+                                           pipeline_version=pipeline_version, now=now,
+                                           source_id=source_id)
                 except DBAPIError as exc:
                     if _is_transient(exc):
                         raise
@@ -360,20 +376,22 @@ def load_articles(engine: Engine, batch: Sequence[AnalyzedArticle], *, run_id: i
 
 
 def record_failures(engine: Engine, failures: Sequence[ItemFailure], *,
-                    run_id: int | None) -> None:
-    """Write quarantined items to ``ingest_errors``."""
+                    run_id: int | None, source_id: int | None = None) -> None:
+    """Write quarantined items to ``ingest_errors`` (status ``open``)."""
     if not failures:
         return
     now = datetime.now(UTC)
     rows = [{"run_id": run_id, "source_uri": f.source_uri, "stage": f.stage,
-             "error_type": f.error_type, "message": f.message, "created_at": now}
+             "error_type": f.error_type, "message": f.message, "created_at": now,
+             "status": "open", "attempts": 1, "last_attempt_at": now, "source_id": source_id}
             for f in failures]
     with engine.begin() as connection:
         connection.execute(schema.IngestError.__table__.insert(), rows)
 
 
 def start_run(engine: Engine, *, flow_name: str, parameters: dict[str, Any],
-              pipeline_version: str, flow_run_id: str | None = None) -> int:
+              pipeline_version: str, flow_run_id: str | None = None,
+              source_id: int | None = None) -> int:
     """Open a ``pipeline_runs`` row in status ``running``; returns its id."""
     with engine.begin() as connection:
         return connection.execute(
@@ -381,13 +399,14 @@ def start_run(engine: Engine, *, flow_name: str, parameters: dict[str, Any],
             {"flow_name": flow_name, "flow_run_id": flow_run_id, "parameters": parameters,
              "status": "running", "started_at": datetime.now(UTC),
              "pipeline_version": pipeline_version, "read_count": 0, "new_count": 0,
-             "duplicate_count": 0, "failed_count": 0, "mention_count": 0},
+             "duplicate_count": 0, "failed_count": 0, "mention_count": 0,
+             "event_count": 0, "near_duplicate_count": 0, "source_id": source_id},
         ).scalar_one()
 
 
-def finish_run(engine: Engine, run_id: int, *, status: str, counts: dict[str, int],
+def finish_run(engine: Engine, run_id: int, *, status: str, counts: dict[str, Any],
                message: str | None = None) -> None:
-    """Close a run with its final status and counts."""
+    """Close a run with its final status and counts (any ``pipeline_runs`` columns)."""
     table = schema.PipelineRun.__table__
     with engine.begin() as connection:
         connection.execute(update(table).where(table.c.id == run_id).values(

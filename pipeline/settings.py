@@ -58,6 +58,19 @@ class Settings(BaseSettings):
     min_words: int = Field(default=1, ge=1)
     """Articles with fewer words than this after cleaning are quarantined, not loaded."""
 
+    event_lexicon_dir: Path | None = None
+    """A directory with ``cameo_codes.tsv`` and ``triggers.tsv`` that replaces the packaged event
+    lexicon (``pipeline/events/data``). Its contents are part of ``pipeline_version``, so
+    ``newsflow reprocess`` can tell which events an edited lexicon would code differently."""
+
+    dask_address: str | None = None
+    """Address of a Dask scheduler (``tcp://host:8786``): the cleaning, NLP and event tasks
+    run on its workers through prefect-dask. Unset: everything runs in the flow's process."""
+
+    lease_seconds: int = Field(default=6 * 3600, ge=60)
+    """How long a run of a named source holds its lease against overlapping runs; a run that
+    is killed without releasing it blocks its source at most this long."""
+
     fetch: FetchSettings = Field(default_factory=FetchSettings)
     """How web pages, feeds and sitemaps are fetched (politeness, limits, safety); set with
     ``NEWSFLOW_FETCH__<FIELD>`` (e.g. ``NEWSFLOW_FETCH__USER_AGENT``) or a ``[fetch]`` table."""

@@ -20,6 +20,7 @@ from pipeline.records import FetchedDocument, ItemFailure, RawArticle, SourceRef
 from pipeline.sources.feeds import parse_feed
 from pipeline.sources.sitemaps import entries_since, parse_sitemap
 from pipeline.urls import normalize_url
+from pipeline.windows import Window
 
 MAX_SITEMAP_DEPTH = 3
 """Sitemap indexes nest; deeper than this is a loop or a trap."""
@@ -71,10 +72,12 @@ def _failure(url: str, stage: str, exc: FetchError | ItemError) -> ItemFailure:
 
 
 def requests_from_feed(fetcher: Fetcher, feed_url: str,
-                       seen: dict[str, str | None]) -> Expansion:
+                       seen: dict[str, str | None], *, window: Window | None = None,
+                       ) -> Expansion:
     """Entries of an RSS/Atom feed not handled before at the same version.
 
-    ``seen`` maps entry ids to the version (entry date) recorded when they were loaded.
+    ``seen`` maps entry ids to the version (entry date) recorded when they were loaded. With a
+    ``window``, only entries dated inside it are listed (an undated entry is in no window).
     """
     expansion = Expansion()
     try:
@@ -84,6 +87,8 @@ def requests_from_feed(fetcher: Fetcher, feed_url: str,
         return expansion
     key = f"feed:{feed_url}"
     for entry in feed.entries:
+        if window is not None and not window.contains(entry.published_at):
+            continue
         expansion.listed += 1
         version = entry.published_at.isoformat() if entry.published_at else None
         if entry.entry_id in seen and seen[entry.entry_id] == version:
@@ -97,9 +102,12 @@ def requests_from_feed(fetcher: Fetcher, feed_url: str,
 
 def requests_from_sitemap(fetcher: Fetcher, sitemap_url: str, seen: dict[str, str | None], *,
                           since: datetime | None = None, max_bytes: int = 50_000_000,
-                          ) -> Expansion:
+                          window: Window | None = None) -> Expansion:
     """URLs of a sitemap (following sitemap indexes), changed since they were last handled
-    and, with ``since``, modified on or after it."""
+    and, with ``since``, modified on or after it; with a ``window``, only URLs whose
+    ``lastmod`` falls inside it (child sitemaps modified before the window are not read)."""
+    if window is not None:
+        since = max(since, window.start) if since else window.start
     expansion = Expansion()
     key = f"sitemap:{sitemap_url}"
     pending, visited = [(sitemap_url, 0)], set()
@@ -124,6 +132,8 @@ def requests_from_sitemap(fetcher: Fetcher, sitemap_url: str, seen: dict[str, st
                                                                              since))
             continue
         for entry in entries_since(sitemap.entries, since):
+            if window is not None and not window.contains(entry.lastmod):
+                continue
             expansion.listed += 1
             version = entry.lastmod.isoformat() if entry.lastmod else None
             if entry.loc in seen and (version is None or seen[entry.loc] == version):

@@ -27,6 +27,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -87,6 +88,80 @@ class PipelineRun(Base):
     failed_count: Mapped[int] = mapped_column(Integer, default=0)
     mention_count: Mapped[int] = mapped_column(Integer, default=0)
     message: Mapped[str | None] = mapped_column(Text)
+    source_id: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("sources.id", ondelete="SET NULL"), index=True)
+    """The named source a scheduled run or backfill window worked on."""
+    event_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    near_duplicate_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    stage_seconds: Mapped[dict[str, float] | None] = mapped_column(JSON)
+    """Wall time per stage (``read``, ``fetch``, ``clean``, ``entities+events``, ``load``)."""
+
+
+class Source(Base):
+    """A named source: what schedules, backfills, watermarks and reports refer to."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    """``feed``, ``sitemap``, ``urls`` (a file of URLs), ``path`` (a directory) or ``warc``
+    (a glob of WARC files)."""
+    location: Mapped[str] = mapped_column(Text)
+    schedule: Mapped[str | None] = mapped_column(String(100))
+    """An interval (``15m``, ``6h``, ``1d``) or a cron expression; NULL: not scheduled."""
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When a run of this source last finished (any status)."""
+
+
+class SourceLease(Base):
+    """At most one active run per source: a run holds the lease until it ends or it expires.
+
+    A row in the database, not an in-process flag, so runs in other processes and on other
+    machines see it; the expiry frees a source whose run was killed without releasing it.
+    """
+
+    __tablename__ = "source_leases"
+
+    source_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(100))
+    acquired_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class BackfillWindow(Base):
+    """One time window of a backfill, with its status and completeness ledger."""
+
+    __tablename__ = "backfill_windows"
+    __table_args__ = (UniqueConstraint("source_id", "window_start", "window_end"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    source_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    window_end: Mapped[datetime] = mapped_column(UTCDateTime)
+    """Exclusive."""
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    """``pending``, ``running``, ``done`` or ``failed``."""
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    listed: Mapped[int] = mapped_column(Integer, default=0)
+    """Items the source listed in the window."""
+    fetched: Mapped[int] = mapped_column(Integer, default=0)
+    """Items read or fetched (304 Not Modified counts as fetched)."""
+    loaded: Mapped[int] = mapped_column(Integer, default=0)
+    """New articles loaded."""
+    duplicate: Mapped[int] = mapped_column(Integer, default=0)
+    """Items that were already in the database (same URL or same text)."""
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    """Items that failed at some stage, including items listed but never accounted for."""
+    run_id: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("pipeline_runs.id", ondelete="SET NULL"))
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    message: Mapped[str | None] = mapped_column(Text)
 
 
 class Article(Base):
@@ -122,6 +197,9 @@ class Article(Base):
     """The earlier article this one is a near-duplicate of (the same wire story elsewhere)."""
     minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
     """MinHash signature of the text (see ``pipeline/dedup.py``); NULL for very short texts."""
+    source_id: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("sources.id", ondelete="SET NULL"), index=True)
+    """The named source (``newsflow sources add``) the article came from, if any."""
 
 
 class ArticleUrl(Base):
@@ -204,6 +282,8 @@ class Entity(Base):
     name: Mapped[str] = mapped_column(String(400))
     type: Mapped[str] = mapped_column(String(20))
     country_code: Mapped[str | None] = mapped_column(String(3), index=True)
+    pipeline_version: Mapped[str | None] = mapped_column(String(40))
+    """The version that last wrote this entity."""
 
 
 class EntityAlias(Base):
@@ -248,6 +328,14 @@ class IngestError(Base):
     error_type: Mapped[str] = mapped_column(String(100))
     message: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(10), default="open", server_default="open",
+                                        index=True)
+    """``open`` until a retry gets the item through (``resolved``)."""
+    attempts: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    source_id: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("sources.id", ondelete="SET NULL"), index=True)
 
 
 class EventCluster(Base):

@@ -9,8 +9,10 @@ writing one reader module and registering its suffixes in :data:`READERS` or
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline.errors import ItemError, RunError
@@ -41,6 +43,23 @@ def _suffix(path: Path) -> str:
     """``.warc.gz`` for ``crawl.warc.gz``, else the last suffix; lower case."""
     compound = "".join(path.suffixes[-2:]).lower()
     return compound if compound in STREAM_READERS else path.suffix.lower()
+
+
+_CRAWL_TIME = re.compile(r"(?<!\d)(20\d{12})(?!\d)")
+
+
+def warc_file_time(path: Path) -> datetime | None:
+    """The crawl time a WARC file's name carries (``CC-NEWS-20240920123456-00001.warc.gz``),
+    in UTC; ``None`` for other files and names without one."""
+    if _suffix(path) not in STREAM_READERS:
+        return None
+    match = _CRAWL_TIME.search(path.name)
+    if not match:
+        return None
+    try:
+        return datetime.strptime(match.group(1), "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 def is_supported(path: Path) -> bool:
