@@ -585,6 +585,11 @@ ADDED_VERBS = """
     deny +responsibility 016
     decline|refuse +comment 011
     make|issue|release +statement 010
+    # speaking, answering, giving details: statements, and declining to comment (011) when
+    # negated ("did not respond to a request for comment", "gave no details")
+    respond|reply 010
+    give|provide|offer +detail 010
+    take|answer +question 010
     express|voice|raise +concern 012
     express +pessimism 012
     express +hope|optimism 013
@@ -717,7 +722,7 @@ ADDED_NOUNS = """
     drill 150
     exercise +military|naval 150
     game +war 150
-    drill|exercise +joint 062
+    drill|exercise +joint|combined|bilateral|trilateral 062
     maneuver|manoeuvre 150
     deployment 154
     mobilization|mobilisation 154

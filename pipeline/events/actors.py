@@ -136,7 +136,11 @@ class ActorCoder:
         if mention is not None and mention.entity_type == "PERSON":
             return self._person(mention, context, token, offset)
         if mention is not None and mention.label != "NORP":
-            return self._named(mention, token)
+            named = self._named(mention, token)
+            if named is not None or mention.entity_type not in ("ORG", "FAC"):
+                return named
+            # "The Interior Ministry", "the Border Guard": a named body of no stated country
+            # is still read by its agent word, like any common noun phrase.
         return self._described(token, context, offset)
 
     def _person(self, mention: Mention, context: ArticleContext, token: Token | None,

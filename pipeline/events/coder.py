@@ -59,9 +59,21 @@ JOINT_ROOTS = frozenset({"03", "04", "05", "06"})
 "A and B signed an agreement" is an act of each towards the other."""
 REPORTING_VERBS = frozenset({"say", "tell", "state", "add", "note", "write", "report",
                              "describe", "announce"})
+BARE_STATEMENT = "010"
+"""CAMEO's "make statement, not specified below": that someone said something is not an event
+(the annotation guideline: no plain "X said" without CAMEO-worthy content). What was said is
+coded when it is an event; a reporting or speaking verb with nothing more specific is not."""
+DECLINE_COMMENT = "011"
+"""A statement not made: "did not say whether", "did not respond to a request for comment",
+"gave no details" decline to comment; the refusal is the event, and it happened."""
+MEASURE_NOUNS = frozenset({"round", "series", "wave", "package", "set", "number", "dozen",
+                           "spate", "string", "batch", "raft", "slew", "host", "week", "day",
+                           "month", "year"})
+"""Nouns that count or measure an event noun after "of": "a new round of sanctions"."""
 MAX_SENTENCE_TOKENS = 150
 """Longer "sentences" are run-ons or lists, where the parse is not worth trusting."""
-MAX_EVENTS_PER_TRIGGER = 4
+MAX_EVENTS_PER_TRIGGER = 6
+"""A joint act of three parties: each towards each other, six ordered pairs."""
 
 
 def _children(token: Token, *deps: str) -> list[Token]:
@@ -129,6 +141,11 @@ def _subject(verb: Token, depth: int = 0) -> tuple[list[Token], bool]:
         if verb.dep_ == "xcomp" and _children(verb.head, "nsubjpass"):
             # "Macron is expected to visit India": the passive subject is the visitor.
             return _with_conjuncts(_children(verb.head, "nsubjpass")[0]), False
+        controllers = [o for o in _children(verb.head, "dobj") if o.i < verb.i]
+        if verb.dep_ == "xcomp" and controllers:
+            # Object control: "prompting China to send warships", "forced Kyiv to withdraw":
+            # the one who acts is the object of the governing verb, not its subject.
+            return _with_conjuncts(controllers[0]), False
         return _subject(verb.head, depth + 1)[0], False
     if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
         return [verb.head], False
@@ -154,6 +171,9 @@ def _governors(token: Token) -> Iterator[Token]:
 def _negation_and_modality(token: Token) -> tuple[bool, str]:
     chain = [token, *_governors(token)]
     negated = any(_children(t, "neg") for t in chain)
+    # "gave no details", "made no comment": the negation sits on the object
+    negated = negated or any(d.lower_ == "no" for o in _children(token, "dobj")
+                             for d in _children(o, "det"))
     negated = negated or any(g.lemma_ in NEGATING_HEADS for g in chain[1:])
     modality = "asserted"
     for t in chain:
@@ -169,7 +189,9 @@ def _negation_and_modality(token: Token) -> tuple[bool, str]:
 
 def _matches(trigger: Trigger, token: Token) -> bool:
     if trigger.pattern:
-        words = {c.lemma_.lower() for c in token.children} | {
+        # The word as written counts too: a participle modifier ("combined exercises") is
+        # lemmatized to its verb.
+        words = {w for c in token.children for w in (c.lemma_.lower(), c.lower_)} | {
             g.lemma_.lower() for c in _children(token, "prep", "prt") for g in c.children}
         return trigger.pattern in words
     if trigger.particle:
@@ -247,7 +269,7 @@ class EventCoder:
         if any(e.trigger not in REPORTING_VERBS for e in events):
             # "X said Y attacked Z": the attack is the event, not the saying.
             events = [e for e in events if e.trigger not in REPORTING_VERBS]
-        return events
+        return [e for e in events if e.cameo_code != BARE_STATEMENT]
 
     def _code_token(self, token: Token, context: ArticleContext, offset: int,
                     consumed: set[int]) -> tuple[Trigger, Token, Pairs] | None:
@@ -276,8 +298,9 @@ class EventCoder:
                 return None  # "plans to visit": the visit, in the future
             pairs = self._verb_actors(token, context, offset)
         else:
-            if token.dep_ in ("dobj", "nsubjpass", "pobj") and token.head.lemma_ not in (
-                    LIGHT_VERBS | RECEIVING_VERBS) and self._trigger(token.head):
+            slot = self._slot(token)
+            if slot.dep_ in ("dobj", "nsubjpass", "pobj") and slot.head.lemma_ not in (
+                    LIGHT_VERBS | RECEIVING_VERBS) and self._trigger(slot.head):
                 return None  # "denied these allegations": the verb's event says it all
             pairs = self._noun_actors(token, context, offset)
         if trigger.pattern and token.lemma_ not in FUTURE_HEADS:
@@ -322,9 +345,27 @@ class EventCoder:
                            for t in _with_conjuncts(pobj)]
         return self._pairs(sources, targets, context, offset)
 
+    def _slot(self, noun: Token) -> Token:
+        """The phrase that fills the verb's slot for an event noun: the noun itself, or the
+        measure it is counted in ("began a week of exercises", "imposed a new round of
+        sanctions"), when that measure is neither an event nor an actor itself."""
+        of = noun.head
+        if noun.dep_ != "pobj" or of.lower_ != "of":
+            return noun
+        measure = of.head
+        if (measure.dep_ in ("dobj", "nsubjpass") and self._trigger(measure) is None
+                and (measure.ent_type_ in ("DATE", "TIME", "CARDINAL", "QUANTITY")
+                     or measure.lemma_.lower() in MEASURE_NOUNS)):
+            return measure
+        return noun
+
     def _noun_actors(self, noun: Token, context: ArticleContext,
                      offset: int) -> list[tuple[Actor, Actor | None]]:
-        sources: list[Token] = [p for p in _children(noun, "poss")]
+        # "began their exercises": after a light verb, a possessive pronoun other than
+        # his/her repeats the verb's subject, which is the source below.
+        light = noun.dep_ == "dobj" and noun.head.lemma_ in LIGHT_VERBS
+        sources: list[Token] = [p for p in _children(noun, "poss") if not light
+                                or p.pos_ != "PRON" or p.lower_ in ("his", "her")]
         targets: list[Token] = []
         for prep, pobj in _pobjs(noun, TARGET_PREPS | SOURCE_PREPS | {"between"}):
             if prep in SOURCE_PREPS:
@@ -335,8 +376,9 @@ class EventCoder:
                 targets.extend(pair[1:])
             else:
                 targets.extend(_with_conjuncts(pobj))
-        head = noun.head
-        if noun.dep_ == "dobj" and head.pos_ == "VERB":
+        slot = self._slot(noun)
+        head = slot.head
+        if slot.dep_ == "dobj" and head.pos_ == "VERB":
             subjects, _passive = _subject(head)
             if head.lemma_ in RECEIVING_VERBS:
                 targets = subjects + targets  # "China faced accusations from the US"
@@ -344,7 +386,7 @@ class EventCoder:
                 sources = subjects
             targets += [t for _p, pobj in _pobjs(head, TARGET_PREPS) for t in
                         _with_conjuncts(pobj)]
-        elif noun.dep_ == "nsubjpass" and head.pos_ == "VERB":
+        elif slot.dep_ == "nsubjpass" and head.pos_ == "VERB":
             sources += [t for _p, pobj in _pobjs(head, frozenset({"by"}))
                         for t in _with_conjuncts(pobj)]
             targets += [pobj for _p, pobj in _pobjs(head, TARGET_PREPS)]
@@ -363,6 +405,9 @@ class EventCoder:
             # "refused to supply ammunition": the refusal is the event, and it happened.
             code = REJECTION_BY_ROOT.get(trigger.cameo[:2], REJECT)
             trigger, negated = Trigger(trigger.lemma, trigger.pos, None, None, code), False
+        elif negated and trigger.cameo == BARE_STATEMENT:
+            trigger, negated = Trigger(trigger.lemma, trigger.pos, None, None,
+                                       DECLINE_COMMENT), False
         location = self._location(token, context, offset)
         when = self._date(token, sentence, anchor, future=modality == "future")
         confidence = 0.5 + (0.2 if actor2 else 0) + (0.1 if actor1.country else 0) + (

@@ -159,3 +159,25 @@ def test_what_is_denied_or_requested_is_not_an_event_of_its_own(events_of, text,
 def test_country_from_the_phrase_after_the_role(events_of):
     [event] = events_of("A spokesperson for the U.S. embassy declined to comment.")
     assert (event.cameo_code, event.actor1.code) == ("011", "USAGOV")
+
+
+def test_a_plain_statement_is_not_an_event(events_of):
+    assert events_of("Lee Jong-sup, South Korea's defence minister, said the weather was "
+                     "fine.") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Beijing did not say whether it had raised the matter with Pyongyang.",
+    "A spokesperson for the U.S. embassy did not respond to a request for comment.",
+    "Turkish Foreign Minister Hakan Fidan gave no details.",
+], ids=["did-not-say", "did-not-respond", "no-details"])
+def test_a_statement_not_made_is_declining_to_comment(events_of, text):
+    events = events_of(text)
+    assert events and all(e.cameo_code == "011" and not e.negated for e in events)
+
+
+def test_object_control_and_measured_event_nouns(events_of):
+    events = events_of("The Philippines and Japan began a week of joint naval exercises, "
+                       "prompting China to accuse the United States.")
+    assert {("062", "PHL", "JPN"), ("062", "JPN", "PHL"), ("112", "CHN", "USA")} <= set(
+        _codes(events))
