@@ -70,6 +70,11 @@ MEASURE_NOUNS = frozenset({"round", "series", "wave", "package", "set", "number"
                            "spate", "string", "batch", "raft", "slew", "host", "week", "day",
                            "month", "year"})
 """Nouns that count or measure an event noun after "of": "a new round of sanctions"."""
+RELATIVE_PRONOUNS = frozenset({"which", "that", "who", "whom"})
+SUMMARY_NOUNS = frozenset({"move", "step", "decision", "offer", "request", "proposal",
+                           "measure", "action"})
+"""Nouns that, set after a comma, sum up the clause before them ("..., a move condemned by
+Azerbaijan"): what is done to them is done to that clause's actor."""
 MAX_SENTENCE_TOKENS = 150
 """Longer "sentences" are run-ons or lists, where the parse is not worth trusting."""
 MAX_EVENTS_PER_TRIGGER = 6
@@ -99,6 +104,26 @@ def _joint(pairs: Pairs, trigger: Trigger) -> Pairs:
     return pairs
 
 
+def _referents(tokens: list[Token]) -> list[Token]:
+    """The phrases that pronouns and summarising nouns stand for: a relative pronoun for the
+    noun its clause hangs on ("France, which Baku accuses"), and a noun that sums up the
+    clause it is set against ("Paris agreed to supply radars, a move condemned by Baku") for
+    the actor of that clause."""
+    resolved: list[Token] = []
+    for token in tokens:
+        if token.lower_ in RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
+            token = token.head.head
+        if token.lemma_.lower() in SUMMARY_NOUNS and token.left_edge.i > 0 and (
+                token.doc[token.left_edge.i - 1].text == ","):
+            clause = next((a for a in token.ancestors if a.pos_ in ("VERB", "AUX")
+                           and _children(a, "nsubj")), None)
+            if clause is not None:
+                resolved.extend(_subject(clause)[0])
+                continue
+        resolved.append(token)
+    return resolved
+
+
 def _plural_resolved(tokens: list[Token]) -> list[Token]:
     """"them"/"they" stand for the last pair of named actors joined by "and" earlier in the
     sentence ("the meeting between Putin and Kim ..., with the US accusing them")."""
@@ -117,7 +142,10 @@ def _plural_resolved(tokens: list[Token]) -> list[Token]:
 def _pobjs(token: Token, preps: frozenset[str]) -> list[tuple[str, Token]]:
     """``(preposition, object)`` pairs under a token: "meeting with Kim" → ("with", Kim)."""
     pairs = []
-    for prep in _children(token, "prep", "agent"):
+    preps_found = _children(token, "prep", "agent")
+    # "condemned by Azerbaijan and by Russia": a conjoined preposition brings its object too
+    preps_found += [c for p in preps_found for c in p.conjuncts if c.pos_ == "ADP"]
+    for prep in preps_found:
         for pobj in _children(prep, "pobj"):
             if prep.lower_ in preps:
                 pairs.append((prep.lower_, pobj))
@@ -320,7 +348,8 @@ class EventCoder:
 
     def _pairs(self, sources: list[Token], targets: list[Token], context: ArticleContext,
                offset: int) -> list[tuple[Actor, Actor | None]]:
-        sources, targets = _plural_resolved(sources), _plural_resolved(targets)
+        sources = _plural_resolved(_referents(sources))
+        targets = _plural_resolved(_referents(targets))
         actors1 = [a for a in (self.actors.actor(t, context, offset) for t in sources)
                    if a and a.code != "UNK"]
         actors2 = [a for a in (self.actors.actor(t, context, offset) for t in targets) if a]
@@ -332,7 +361,13 @@ class EventCoder:
                      offset: int) -> list[tuple[Actor, Actor | None]]:
         subjects, passive = _subject(verb)
         targets: list[Token] = []
-        if passive:
+        if verb.dep_ == "acl" and verb.tag_ == "VBN" and _children(verb, "agent"):
+            # A passive participle after its noun: "a move condemned by Azerbaijan", "the
+            # deal brokered by Türkiye": the agent acts on the noun.
+            sources = [t for _prep, pobj in _pobjs(verb, SOURCE_PREPS)
+                       for t in _with_conjuncts(pobj)]
+            targets = [verb.head]
+        elif passive:
             sources = [t for _prep, pobj in _pobjs(verb, SOURCE_PREPS)
                        for t in _with_conjuncts(pobj)]
             targets = [t for s in _children(verb, "nsubjpass") for t in _with_conjuncts(s)]
@@ -343,6 +378,10 @@ class EventCoder:
             if not targets:
                 targets = [t for _prep, pobj in _pobjs(verb, TARGET_PREPS)
                            for t in _with_conjuncts(pobj)]
+            if not targets and verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN") \
+                    and _children(verb, "nsubj"):
+                # "an offer Pyongyang refused": the object is the noun the clause hangs on
+                targets = [verb.head]
         return self._pairs(sources, targets, context, offset)
 
     def _slot(self, noun: Token) -> Token:

@@ -181,3 +181,15 @@ def test_object_control_and_measured_event_nouns(events_of):
                        "prompting China to accuse the United States.")
     assert {("062", "PHL", "JPN"), ("062", "JPN", "PHL"), ("112", "CHN", "USA")} <= set(
         _codes(events))
+
+
+def test_a_summarising_noun_stands_for_the_clause_actor(events_of):
+    events = events_of("Paris agreed in October to supply Yerevan with air-defence radars, a "
+                       "move condemned by Azerbaijan and by Russia.")
+    assert {("111", "AZE", "FRAGOV"), ("111", "RUS", "FRAGOV")} <= set(_codes(events))
+
+
+def test_a_relative_pronoun_object_is_the_noun_it_hangs_on(events_of):
+    events = events_of("Azerbaijani President Ilham Aliyev objected to the presence of France, "
+                       "which Baku accuses of arming Armenia.")
+    assert ("112", "AZEGOV", "FRA") in _codes(events)
