@@ -416,3 +416,103 @@ def finish_run(engine: Engine, run_id: int, *, status: str, counts: dict[str, An
 def _first_line(exc: SQLAlchemyError) -> str:
     text = str(getattr(exc, "orig", None) or exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+def delete_derived(connection: Connection, article_id: int) -> tuple[int, int, set[int]]:
+    """Delete an article's mentions and events (to replace them); returns how many of each and
+    the event clusters they belonged to, which the caller refreshes."""
+    mentions, events = schema.Mention.__table__, schema.Event.__table__
+    clusters = {cluster for (cluster,) in connection.execute(
+        select(events.c.cluster_id).distinct().where(events.c.article_id == article_id,
+                                                     events.c.cluster_id.is_not(None)))}
+    deleted_events = connection.execute(
+        events.delete().where(events.c.article_id == article_id)).rowcount
+    deleted_mentions = connection.execute(
+        mentions.delete().where(mentions.c.article_id == article_id)).rowcount
+    return deleted_mentions, deleted_events, clusters
+
+
+def prune_clusters(connection: Connection, cluster_ids: set[int]) -> int:
+    """Delete those of ``cluster_ids`` that no event belongs to any more (after reprocessing
+    moved their events elsewhere); returns how many. A cluster a concurrent loader has just
+    given an event to is kept: the delete runs in its own savepoint."""
+    if not cluster_ids:
+        return 0
+    clusters, events = schema.EventCluster.__table__, schema.Event.__table__
+    try:
+        with connection.begin_nested():
+            return connection.execute(clusters.delete().where(
+                clusters.c.id.in_(sorted(cluster_ids)),
+                ~select(events.c.id).where(events.c.cluster_id == clusters.c.id).exists(),
+            )).rowcount
+    except DBAPIError as exc:
+        if _is_transient(exc):
+            raise
+        return 0
+
+
+def reindex_text(connection: Connection, article_id: int, text: str) -> None:
+    """Recompute an article's MinHash signature and LSH bands after its text changed
+    (``duplicate_of`` is left as it was: the article keeps its place in the copy chain)."""
+    bands, articles = schema.ArticleLshBand.__table__, schema.Article.__table__
+    print_ = dedup.fingerprint(text)
+    connection.execute(bands.delete().where(bands.c.article_id == article_id))
+    connection.execute(update(articles).where(articles.c.id == article_id).values(
+        minhash=print_.signature if print_ else None))
+    if print_:
+        connection.execute(bands.insert(), [{"article_id": article_id, "band": band,
+                                             "hash": value}
+                                            for band, value in enumerate(print_.bands)])
+
+
+@dataclass(slots=True)
+class Settled:
+    """What :func:`record_attempts` did to ``ingest_errors``."""
+
+    resolved: set[str] = field(default_factory=set)
+    """Items (source URIs) that had open errors and now went through."""
+    still_failing: set[str] = field(default_factory=set)
+    """Items that had open errors and failed again (their rows updated, no new row)."""
+    new_failures: set[str] = field(default_factory=set)
+    """Items that failed with no open error before (a new row each)."""
+
+
+def record_attempts(engine: Engine, outcomes: dict[str, ItemFailure | None], *,
+                    run_id: int | None, source_id: int | None = None) -> Settled:
+    """Record the outcome of another attempt at items: an item that went through (``None``)
+    resolves its open errors; one that failed updates its open errors (``attempts`` + 1, the
+    new stage and reason) or, when it has none, gets one new open row. Never a second open
+    row for the same item."""
+    settled = Settled()
+    if not outcomes:
+        return settled
+    table = schema.IngestError.__table__
+    now = datetime.now(UTC)
+    is_open = table.c.status == "open"
+    succeeded = sorted(uri for uri, failure in outcomes.items() if failure is None)
+    with engine.begin() as connection:
+        for start in range(0, len(succeeded), 500):
+            chunk = succeeded[start:start + 500]
+            settled.resolved.update(connection.execute(
+                select(table.c.source_uri).distinct().where(is_open,
+                                                            table.c.source_uri.in_(chunk))
+            ).scalars())
+            connection.execute(update(table).where(is_open, table.c.source_uri.in_(chunk))
+                               .values(status="resolved", resolved_at=now, last_attempt_at=now,
+                                       attempts=table.c.attempts + 1))
+        for uri, failure in outcomes.items():
+            if failure is None:
+                continue
+            changed = connection.execute(update(table).where(
+                is_open, table.c.source_uri == uri).values(
+                stage=failure.stage, error_type=failure.error_type, message=failure.message,
+                attempts=table.c.attempts + 1, last_attempt_at=now)).rowcount
+            if changed:
+                settled.still_failing.add(uri)
+                continue
+            connection.execute(table.insert().values(
+                run_id=run_id, source_uri=uri, stage=failure.stage,
+                error_type=failure.error_type, message=failure.message, created_at=now,
+                status="open", attempts=1, last_attempt_at=now, source_id=source_id))
+            settled.new_failures.add(uri)
+    return settled
