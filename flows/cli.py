@@ -333,6 +333,9 @@ def errors(db: DbOption = None, config: ConfigOption = None,
     out.print(items)
 
 
+from flows import cli_maintenance  # noqa: E402,F401 - its commands register on app
+
+
 @eval_app.command("events")
 def eval_events(
     gold: Annotated[Path, typer.Argument(help="Gold events, JSONL (see tests/cases/events).")],
