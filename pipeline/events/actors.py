@@ -31,6 +31,19 @@ _ROLE_WINDOW = 6
 """Tokens before a person's name searched for a title that gives the role."""
 
 
+def _title_words(doc: Doc, start: int) -> list[Token]:
+    """The words of a title right before the name at ``start`` ("German Chancellor",
+    "Chinese foreign ministry spokesman"): back to the nearest determiner, verb, preposition,
+    punctuation or other name."""
+    words: list[Token] = []
+    for token in reversed(doc[max(0, start - _ROLE_WINDOW):start]):
+        if token.is_punct or token.ent_type_ == "PERSON" or token.pos_ not in (
+                "PROPN", "NOUN", "ADJ"):
+            break
+        words.insert(0, token)
+    return words
+
+
 def _actor(code_country: str | None, role: str | None, text: str,
            entity_name: str | None = None, entity_type: str | None = None) -> Actor:
     """An actor whose code is the CAMEO country code followed by the role code."""
@@ -47,6 +60,9 @@ class ArticleContext:
     """Body mentions, sorted by ``start_char``."""
     starts: list[int] = field(default_factory=list)
     person_roles: dict[str, str] = field(default_factory=dict)
+    person_countries: dict[str, str] = field(default_factory=dict)
+    """The country a person's title states ("German Chancellor Olaf Scholz"), for people the
+    entity stage gives no country."""
 
     main_country: str | None = None
     """The country the article is mostly about: the one its places and nationalities name
@@ -106,6 +122,16 @@ class ActorCoder:
                         return role
         return None
 
+    def _title_country(self, doc: Doc, start: int, context: ArticleContext,
+                       offset: int) -> str | None:
+        """The country of the title right before a name: "German Chancellor", "Kosovo Prime
+        Minister", "Chinese foreign ministry spokesman"."""
+        for word in reversed(_title_words(doc, start)):
+            country = self._country_of(word, context, offset)
+            if country:
+                return country
+        return None
+
     def learn_roles(self, doc: Doc, context: ArticleContext, offset: int) -> None:
         """Remember each person's role from the title before their name ("Russian President
         Vladimir Putin"), so a later "Putin" or "him" is coded RUSGOV too."""
@@ -119,6 +145,9 @@ class ActorCoder:
                 role = self.role_of(window)
                 if role:
                     context.person_roles[mention.entity_name] = role
+                    country = self._title_country(doc, token.i, context, offset)
+                    if country:
+                        context.person_countries[mention.entity_name] = country
 
     def actor(self, token: Token, context: ArticleContext, offset: int) -> Actor | None:
         """The actor a token (the head of a subject or object phrase) stands for, if any."""
@@ -146,6 +175,7 @@ class ActorCoder:
     def _person(self, mention: Mention, context: ArticleContext, token: Token | None,
                 offset: int) -> Actor:
         role = context.person_roles.get(mention.entity_name)
+        titled = context.person_countries.get(mention.entity_name)
         if role is None and token is not None:
             doc = token.doc
             start = next((t.i for t in doc if offset + t.idx >= mention.start_char), token.i)
@@ -154,7 +184,8 @@ class ActorCoder:
             role = self.role_of(window)
             if role:
                 context.person_roles[mention.entity_name] = role
-        country = mention.country_code or (context.main_country if role else None)
+                titled = self._title_country(doc, start, context, offset)
+        country = mention.country_code or titled or (context.main_country if role else None)
         return _actor(country, role, mention.entity_name, mention.entity_name, "PERSON")
 
     def _named(self, mention: Mention, token: Token) -> Actor | None:
@@ -165,8 +196,12 @@ class ActorCoder:
             return _actor(country, role, mention.text, mention.entity_name,
                           mention.entity_type)
         if mention.entity_type in ("ORG", "NORP", "FAC"):
-            role = self.role_of(list(token.doc[token.i - len(mention.text.split()) + 1:
-                                               token.i + 1]))
+            start = token.i - len(mention.text.split()) + 1
+            role = self.role_of(list(token.doc[start:token.i + 1]))
+            if role is None and mention.entity_type == "ORG":
+                # "German Chancellor Olaf Scholz", tagged as an organization by the model:
+                # the title before the name still gives the role.
+                role = self.role_of(_title_words(token.doc, start))
             if country:
                 return _actor(country, role, mention.text, mention.entity_name,
                               mention.entity_type)

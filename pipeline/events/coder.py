@@ -75,6 +75,13 @@ SUMMARY_NOUNS = frozenset({"move", "step", "decision", "offer", "request", "prop
                            "measure", "action"})
 """Nouns that, set after a comma, sum up the clause before them ("..., a move condemned by
 Azerbaijan"): what is done to them is done to that clause's actor."""
+GROUP_NOUNS = frozenset({"leader", "side", "country", "nation", "government", "minister",
+                         "party", "ally", "president", "capital", "neighbour", "neighbor"})
+LEADER_GROUP_NOUNS = frozenset({"leader", "minister", "president"})
+PLACE_PREPS = frozenset({"in", "at", "to", "near", "from", "outside", "inside"})
+GROUP_SIZES = {"both": 2, "two": 2, "three": 3, "four": 4}
+GROUP_LOOKBACK = 3
+"""Sentences (this one included) searched for the actors "both sides" stand for."""
 MAX_SENTENCE_TOKENS = 150
 """Longer "sentences" are run-ons or lists, where the parse is not worth trusting."""
 MAX_EVENTS_PER_TRIGGER = 6
@@ -124,19 +131,28 @@ def _referents(tokens: list[Token]) -> list[Token]:
     return resolved
 
 
-def _plural_resolved(tokens: list[Token]) -> list[Token]:
-    """"them"/"they" stand for the last pair of named actors joined by "and" earlier in the
-    sentence ("the meeting between Putin and Kim ..., with the US accusing them")."""
-    resolved: list[Token] = []
-    for token in tokens:
-        if token.lower_ not in ("them", "they"):
-            resolved.append(token)
-            continue
-        pairs = [t for t in token.sent if t.i < token.i and t.ent_type_ in _ACTOR_ENTITY_TYPES
-                 and any(c.ent_type_ in _ACTOR_ENTITY_TYPES for c in t.conjuncts)]
-        if pairs:
-            resolved.extend(sorted([pairs[-1], *pairs[-1].conjuncts], key=lambda t: t.i))
-    return resolved
+def _group_size(token: Token) -> int | None:
+    """How many actors a plural reference stands for: "them" some (0), "both leaders" and
+    "the two sides" two, "the three countries" three; None for anything else."""
+    if token.lower_ in ("them", "they"):
+        return 0
+    if token.lemma_.lower() in GROUP_NOUNS and token.tag_ in ("NNS", "NNPS"):
+        for child in token.children:
+            if child.dep_ in ("det", "predet", "nummod") and child.lower_ in GROUP_SIZES:
+                return GROUP_SIZES[child.lower_]
+    return None
+
+
+def _joined_group(token: Token, size: int) -> list[Token]:
+    """The last group of named actors joined by "and" earlier in the sentence ("the meeting
+    between Putin and Kim ..., with the US accusing them"), of ``size`` members if given."""
+    heads = [t for t in token.sent if t.i < token.i and t.ent_type_ in _ACTOR_ENTITY_TYPES
+             and any(c.ent_type_ in _ACTOR_ENTITY_TYPES for c in t.conjuncts)]
+    for head in reversed(heads):
+        group = sorted([head, *head.conjuncts], key=lambda t: t.i)
+        if not size or len(group) == size:
+            return group
+    return []
 
 
 def _pobjs(token: Token, preps: frozenset[str]) -> list[tuple[str, Token]]:
@@ -346,10 +362,48 @@ class EventCoder:
         governing = self._trigger(head)
         return governing is not None and governing.cameo[:2] in UNREAL_COMPLEMENT_ROOTS
 
+    def _groups(self, tokens: list[Token], context: ArticleContext,
+                offset: int) -> list[Token]:
+        """Plural references replaced by the actors they stand for: a group joined by "and"
+        earlier in the sentence, or for "both leaders", "the two sides" the last actors of
+        as many different countries named in the sentences just before."""
+        resolved: list[Token] = []
+        for token in tokens:
+            size = _group_size(token)
+            if size is None:
+                resolved.append(token)
+                continue
+            group = _joined_group(token, size)
+            if not group and size:
+                group = self._recent_actors(token, size, context, offset)
+            resolved.extend(group)
+        return resolved
+
+    def _recent_actors(self, token: Token, size: int, context: ArticleContext,
+                       offset: int) -> list[Token]:
+        sentences = [s for s in token.doc.sents if s.start <= token.i][-GROUP_LOOKBACK:]
+        leaders = token.lemma_.lower() in LEADER_GROUP_NOUNS
+        found: dict[str, Token] = {}
+        for entity in reversed([e for e in token.doc.ents if e.start >= sentences[0].start
+                                and e.end <= token.i]):
+            candidate = entity.root
+            if entity.label_ not in ("PERSON", "GPE", "ORG") or candidate.dep_ == "compound":
+                continue  # "the Belgrade-Pristina dialogue" names no actor
+            if any(a.dep_ == "prep" and a.lower_ in PLACE_PREPS for a in candidate.ancestors):
+                continue  # a place where something happens: "met in Brussels"
+            actor = self.actors.actor(candidate, context, offset)
+            if actor is None or (leaders and not actor.role):
+                continue  # leaders are people in office, not countries
+            if actor.country and actor.country not in found:
+                found[actor.country] = candidate
+                if len(found) == size:
+                    return sorted(found.values(), key=lambda t: t.i)
+        return []
+
     def _pairs(self, sources: list[Token], targets: list[Token], context: ArticleContext,
                offset: int) -> list[tuple[Actor, Actor | None]]:
-        sources = _plural_resolved(_referents(sources))
-        targets = _plural_resolved(_referents(targets))
+        sources = self._groups(_referents(sources), context, offset)
+        targets = self._groups(_referents(targets), context, offset)
         actors1 = [a for a in (self.actors.actor(t, context, offset) for t in sources)
                    if a and a.code != "UNK"]
         actors2 = [a for a in (self.actors.actor(t, context, offset) for t in targets) if a]

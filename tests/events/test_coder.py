@@ -193,3 +193,19 @@ def test_a_relative_pronoun_object_is_the_noun_it_hangs_on(events_of):
     events = events_of("Azerbaijani President Ilham Aliyev objected to the presence of France, "
                        "which Baku accuses of arming Armenia.")
     assert ("112", "AZEGOV", "FRA") in _codes(events)
+
+
+def test_both_leaders_stand_for_the_two_named_before(events_of):
+    events = events_of("German Chancellor Olaf Scholz welcomed Brazilian President Luiz Inácio "
+                       "Lula da Silva to Berlin, with both leaders pledging to push for a trade "
+                       "agreement.")
+    pledged = {(e.actor1.country, e.actor2.country if e.actor2 else None) for e in events
+               if e.cameo_root == "03"}
+    assert pledged == {("DEU", "BRA"), ("BRA", "DEU")}
+
+
+def test_the_three_countries_are_the_three_joined_before(events_of):
+    events = events_of("The Philippines, the United States and Japan began drills, prompting "
+                       "China to accuse the three countries of stirring up trouble.")
+    accused = {e.actor2.code for e in events if e.cameo_root == "11" and e.actor2}
+    assert accused == {"PHL", "USA", "JPN"}
