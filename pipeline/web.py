@@ -66,8 +66,10 @@ def requests_from_urls(urls: Iterable[str]) -> Expansion:
 
 
 def _failure(url: str, stage: str, exc: FetchError | ItemError) -> ItemFailure:
+    """``stage`` is ``fetch`` for pages, ``feed`` or ``sitemap`` for listings: a listing that
+    cannot be fetched is a failure of the whole source, not of one page."""
     if isinstance(exc, FetchError):
-        return ItemFailure(url, "fetch", exc.error_type, exc.reason)
+        return ItemFailure(url, stage, exc.error_type, exc.reason)
     return ItemFailure(url, exc.stage or stage, exc.error_type, exc.reason)
 
 

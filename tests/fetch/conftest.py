@@ -7,7 +7,6 @@ tests assert the waits it asked for without spending them. Deadlines use the rea
 from __future__ import annotations
 
 import socket
-import threading
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -16,14 +15,6 @@ from pytest_httpserver import HTTPServer
 from pipeline.fetch import Fetcher, FetchSettings
 
 LOCAL_HOSTS = ["127.0.0.1", "localhost"]
-
-
-@pytest.fixture
-def release() -> Iterator[threading.Event]:
-    """Set when the test ends: stalling handlers wait on it so they finish with the test."""
-    event = threading.Event()
-    yield event
-    event.set()
 
 
 @pytest.fixture

@@ -1,0 +1,222 @@
+"""``newsflow sources``, ``run``, ``backfill`` and ``serve``: named sources and their runs."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from sqlalchemy import Engine
+
+from flows.cli import (
+    ConfigOption,
+    DbOption,
+    _fail,
+    _print_summary,
+    _quiet_prefect,
+    _settings,
+    _utc,
+    app,
+    err,
+    out,
+)
+from pipeline.db.engine import make_engine
+from pipeline.db.migrate import ensure_schema
+from pipeline.errors import RunError
+from pipeline.settings import Settings
+
+sources_app = typer.Typer(help="Named sources: what schedules and backfills refer to.",
+                          no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
+
+DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]
+
+
+def _engine(settings: Settings) -> Engine:
+    try:
+        engine = make_engine(settings.database_url)
+        ensure_schema(engine)
+    except RunError as exc:
+        raise _fail(str(exc)) from exc
+    return engine
+
+
+@sources_app.command("add")
+def sources_add(
+    name: Annotated[str, typer.Argument(help="Short name: lower-case letters, digits, . _ -")],
+    feed: Annotated[str | None, typer.Option(help="RSS/Atom feed URL.")] = None,
+    sitemap: Annotated[str | None, typer.Option(help="Sitemap or sitemap-index URL.")] = None,
+    urls: Annotated[str | None, typer.Option(help="File with one article URL a line.")] = None,
+    path: Annotated[str | None, typer.Option(
+        help="Directory (or file) of .txt/.html/.jsonl/.warc articles.")] = None,
+    warc: Annotated[str | None, typer.Option(
+        help="Glob of WARC files, e.g. 'archive/CC-NEWS-*.warc.gz' (quote it).")] = None,
+    schedule: Annotated[str | None, typer.Option(
+        help="Interval (15m, 6h, 1d) or cron ('0 6 * * *', UTC). Default: feeds 15m, "
+             "sitemaps 1d, others unscheduled.")] = None,
+    no_schedule: Annotated[bool, typer.Option(
+        "--no-schedule", help="Never run on a schedule, only when asked.")] = False,
+    db: DbOption = None, config: ConfigOption = None,
+) -> None:
+    """Register a source: exactly one of --feed, --sitemap, --urls, --path, --warc."""
+    from pipeline.registry import add_source
+
+    given = {kind: value for kind, value in (("feed", feed), ("sitemap", sitemap),
+                                              ("urls", urls), ("path", path), ("warc", warc))
+             if value is not None}
+    if len(given) != 1:
+        raise _fail("give exactly one of --feed, --sitemap, --urls, --path, --warc")
+    (kind, location), = given.items()
+    engine = _engine(_settings(config, database_url=db))
+    try:
+        source = add_source(engine, name, kind, location,
+                            schedule=None if no_schedule else (schedule or "default"))
+    except RunError as exc:
+        raise _fail(str(exc)) from exc
+    out.print(f"added source {source.name}: {source.kind} {source.location}, "
+              + (f"every {source.schedule}" if source.schedule else "not scheduled"),
+              highlight=False)
+
+
+@sources_app.command("list")
+def sources_list(db: DbOption = None, config: ConfigOption = None) -> None:
+    """Every source with its schedule, last run and article count."""
+    from sqlalchemy import func, select
+
+    from pipeline.db import schema
+    from pipeline.registry import list_sources
+
+    engine = _engine(_settings(config, database_url=db))
+    with engine.connect() as connection:
+        counts = dict(connection.execute(
+            select(schema.Article.source_id, func.count()).group_by(schema.Article.source_id)
+        ).all())
+    table = Table(title="sources", title_justify="left")
+    for column in ("name", "kind", "location", "schedule", "last run (UTC)", "articles"):
+        table.add_column(column, overflow="fold", justify="right" if column == "articles"
+                         else "left")
+    for source in list_sources(engine):
+        table.add_row(source.name, source.kind, source.location, source.schedule or "-",
+                      f"{source.last_run_at:%Y-%m-%d %H:%M}" if source.last_run_at else "-",
+                      str(counts.get(source.id, 0)))
+    out.print(table)
+
+
+@sources_app.command("remove")
+def sources_remove(name: str, db: DbOption = None, config: ConfigOption = None) -> None:
+    """Forget a source and its backfill ledger; its articles stay, without a source."""
+    from pipeline.registry import remove_source
+
+    engine = _engine(_settings(config, database_url=db))
+    try:
+        source = remove_source(engine, name)
+    except RunError as exc:
+        raise _fail(str(exc)) from exc
+    out.print(f"removed source {source.name}; its articles are kept", highlight=False)
+
+
+@app.command("run")
+def run_source(
+    source: Annotated[str, typer.Argument(help="Source name (newsflow sources list).")],
+    db: DbOption = None, config: ConfigOption = None,
+    dask: Annotated[str | None, typer.Option(
+        help="Dask scheduler address: run the NLP tasks on its workers.")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect logs.")] = False,
+) -> None:
+    """Run one source now, as its schedule would (skipped if a run of it is active)."""
+    settings = _settings(config, database_url=db, dask_address=dask)
+    _engine(settings)
+    _quiet_prefect(verbose)
+    from flows.sources import SkippedRun, source_flow
+
+    try:
+        result = source_flow(source, settings=settings)
+    except RunError as exc:
+        raise _fail(str(exc)) from exc
+    if isinstance(result, SkippedRun):
+        err.print(result.reason, highlight=False)
+        raise typer.Exit(3)
+    _print_summary(result)
+
+
+@app.command()
+def backfill(
+    source: Annotated[str, typer.Argument(help="Source name (newsflow sources list).")],
+    start: Annotated[datetime, typer.Option(help="First day (UTC).", formats=DATE_FORMATS)],
+    end: Annotated[datetime, typer.Option(help="End, exclusive (UTC).", formats=DATE_FORMATS)],
+    window: Annotated[str, typer.Option(help="Window length: 6h, 1d, 7d, 1w.")] = "1d",
+    db: DbOption = None, config: ConfigOption = None,
+    dask: Annotated[str | None, typer.Option(
+        help="Dask scheduler address: run the NLP tasks on its workers.")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect logs.")] = False,
+) -> None:
+    """Load a source's items dated in [START, END), one subflow per window; re-running the
+    same command skips done windows and retries failed ones."""
+    settings = _settings(config, database_url=db, dask_address=dask)
+    engine = _engine(settings)
+    _quiet_prefect(verbose)
+    from flows.sources import SkippedRun, backfill_flow
+    from pipeline.registry import get_source
+
+    try:
+        get_source(engine, source)
+        result = backfill_flow(source, _utc(start), _utc(end), window, settings=settings)
+    except RunError as exc:
+        raise _fail(str(exc)) from exc
+    except KeyboardInterrupt:
+        raise _fail("interrupted; finished windows are kept, re-run the same command to "
+                    "resume", 130) from None
+    if isinstance(result, SkippedRun):
+        err.print(result.reason, highlight=False)
+        raise typer.Exit(3)
+    table = Table(title=f"backfill {source}: {result.windows} windows, {result.done} done, "
+                        f"{result.failed} failed, {result.skipped_done} done before",
+                  title_justify="left")
+    for column in ("window start", "status", "listed", "fetched", "loaded", "duplicate",
+                   "failed"):
+        table.add_column(column, justify="left" if column in ("window start", "status")
+                         else "right")
+    for span, status, ledger in result.ledgers:
+        if ledger.listed or status != "done":
+            table.add_row(f"{span.start:%Y-%m-%d %H:%M}", status, str(ledger.listed),
+                          str(ledger.fetched), str(ledger.loaded), str(ledger.duplicate),
+                          str(ledger.failed + ledger.missing))
+    out.print(table)
+    if result.undated:
+        out.print(f"{result.undated} articles have no date, so no window selects them; "
+                  "load them with newsflow ingest", highlight=False)
+    if result.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    db: DbOption = None, config: ConfigOption = None,
+    limit: Annotated[int | None, typer.Option(
+        help="At most this many flow runs at once in this process.", min=1)] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect logs.")] = False,
+) -> None:
+    """Serve every scheduled source (and an on-demand backfill deployment) from this process,
+    with Prefect's serve: no work pool or worker needed. Ctrl-C stops it."""
+    settings = _settings(config, database_url=db)
+    engine = _engine(settings)
+    # Scheduled runs start in child processes, which resolve settings from the environment.
+    os.environ["NEWSFLOW_DATABASE_URL"] = settings.database_url
+    _quiet_prefect(verbose)
+    from prefect import serve as prefect_serve
+
+    from flows.deployments import deployments_for
+    from pipeline.registry import list_sources
+
+    sources = list_sources(engine)
+    deployments = deployments_for(sources)
+    scheduled = [s for s in sources if s.schedule and s.enabled]
+    if not scheduled:
+        err.print("no source has a schedule yet (newsflow sources add NAME --feed URL); "
+                  "serving the backfill deployment only", highlight=False)
+    for source in scheduled:
+        out.print(f"serving {source.name}: {source.kind} every {source.schedule}",
+                  highlight=False)
+    prefect_serve(*deployments, limit=limit)
