@@ -129,11 +129,16 @@ def ingest(
     config: ConfigOption = None,
     batch_size: Annotated[int | None, typer.Option(help="Articles per batch.", min=1)] = None,
     model: Annotated[str | None, typer.Option(help="spaCy model name to load.")] = None,
+    dask: Annotated[str | None, typer.Option(
+        "--dask", metavar="ADDRESS",
+        help="Run cleaning, entities and events on the Dask scheduler at ADDRESS "
+             "(tcp://host:8786; default: NEWSFLOW_DASK_ADDRESS, else in this process).")] = None,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect logs.")] = False,
 ) -> None:
     """Read articles (.txt, .html, .jsonl) from files and directories into the database."""
-    settings = _settings(config, database_url=db, batch_size=batch_size, spacy_model=model)
+    settings = _settings(config, database_url=db, batch_size=batch_size, spacy_model=model,
+                         dask_address=dask)
     if allow_host:
         fetch = settings.fetch.model_copy(update={
             "allowed_private_hosts": [*settings.fetch.allowed_private_hosts, *allow_host]})
@@ -163,6 +168,7 @@ def ingest(
                     "--urls, --feed or --sitemap")
 
     from flows.ingest import IngestSummary, ingest_flow
+    from flows.runners import LocalOnly, with_task_runner
 
     bar = Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
                    TextColumn("{task.fields[status]}"), TimeElapsedColumn(),
@@ -177,9 +183,9 @@ def ingest(
                               f"{summary.failed} failed")
 
         try:
-            summary = ingest_flow([str(p) for p in paths], urls=urls, feeds=feeds,
-                                  sitemaps=sitemaps, since=_utc(since), settings=settings,
-                                  progress=report)
+            summary = with_task_runner(ingest_flow, settings)(
+                [str(p) for p in paths], urls=urls, feeds=feeds, sitemaps=sitemaps,
+                since=_utc(since), settings=settings, progress=LocalOnly(report))
         except RunError as exc:
             raise _fail(str(exc)) from exc
         except KeyboardInterrupt:
