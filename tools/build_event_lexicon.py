@@ -590,7 +590,7 @@ ADDED_VERBS = """
     respond|reply 010
     give|provide|offer +detail 010
     take|answer +question 010
-    express|voice|raise +concern 012
+    express|voice|raise +concern|reservation|doubt|misgiving 012
     express +pessimism 012
     express +hope|optimism 013
     express|offer|send +condolence 018

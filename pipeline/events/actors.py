@@ -26,6 +26,7 @@ CAMEO_COUNTRY = {"XKX": "KSV"}
 """Where CAMEO's actor codes differ from the ISO-style codes entities carry: Kosovo, which
 has no ISO code, is KSV in the CAMEO/Phoenix dictionaries (XKX elsewhere)."""
 
+IGO = "IGO"
 _HE = frozenset({"he", "him", "his", "she", "her"})
 _ROLE_WINDOW = 6
 """Tokens before a person's name searched for a title that gives the role."""
@@ -125,8 +126,11 @@ class ActorCoder:
     def _title_country(self, doc: Doc, start: int, context: ArticleContext,
                        offset: int) -> str | None:
         """The country of the title right before a name: "German Chancellor", "Kosovo Prime
-        Minister", "Chinese foreign ministry spokesman"."""
+        Minister", "Chinese foreign ministry spokesman"; ``IGO`` for an international body's
+        official ("UN Secretary-General")."""
         for word in reversed(_title_words(doc, start)):
+            if self._is_igo(word, context, offset):
+                return IGO
             country = self._country_of(word, context, offset)
             if country:
                 return country
@@ -162,7 +166,10 @@ class ActorCoder:
                 if child.dep_ in ("compound", "flat") and context.mention_at(offset + child.idx):
                     mention = context.mention_at(offset + child.idx)
                     break
-        if mention is not None and mention.entity_type == "PERSON":
+        if mention is not None and (mention.entity_type == "PERSON"
+                                    or mention.entity_name in context.person_roles):
+            # A name the model tagged as a person elsewhere in the article ("Kurti" as an
+            # organization here) is still that person.
             return self._person(mention, context, token, offset)
         if mention is not None and mention.label != "NORP":
             named = self._named(mention, token)
@@ -185,6 +192,9 @@ class ActorCoder:
             if role:
                 context.person_roles[mention.entity_name] = role
                 titled = self._title_country(doc, start, context, offset)
+        if titled == IGO and not mention.country_code:
+            # "UN Secretary-General António Guterres", "EU envoy Miroslav Lajčák"
+            return Actor(IGO, None, None, mention.entity_name, mention.entity_name, "PERSON")
         country = mention.country_code or titled or (context.main_country if role else None)
         return _actor(country, role, mention.entity_name, mention.entity_name, "PERSON")
 

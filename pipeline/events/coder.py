@@ -82,6 +82,21 @@ PLACE_PREPS = frozenset({"in", "at", "to", "near", "from", "outside", "inside"})
 GROUP_SIZES = {"both": 2, "two": 2, "three": 3, "four": 4}
 GROUP_LOOKBACK = 3
 """Sentences (this one included) searched for the actors "both sides" stand for."""
+DIRECTED_ROOTS = frozenset({"03", "05", "06", "07", "08", "10", "11", "16", "17", "18", "19",
+                            "20"})
+"""Acts done to someone: promising, praising, cooperating, aiding, yielding, demanding,
+disapproving, cutting ties, coercing, assaulting, fighting. Without a target the parse has
+lost who was acted on, and the event is not coded rather than coded half (CAMEO events are
+dyadic). Statements, appeals, consultations, rejections, threats, protests and shows of
+force can stand alone ("Azerbaijan denies ...", "urged restraint", "troops were mobilised")."""
+COUNTED_NOUNS = frozenset({"dozen", "hundred", "thousand", "group", "number", "member",
+                           "handful", "team", "delegation", "unit"})
+"""Nouns that count the actors after "of": "dozens of protesters", "a group of activists"."""
+ALLEGING_VERBS = frozenset({"claim", "allege"})
+ACCUSE = "112"
+"""To claim or allege that someone did something is to accuse them (CAMEO 112); the act
+claimed is not coded as having happened."""
+OWN_POSSESSIVES = frozenset({"its", "their", "our", "his", "her"})
 MAX_SENTENCE_TOKENS = 150
 """Longer "sentences" are run-ons or lists, where the parse is not worth trusting."""
 MAX_EVENTS_PER_TRIGGER = 6
@@ -120,6 +135,17 @@ def _referents(tokens: list[Token]) -> list[Token]:
     for token in tokens:
         if token.lower_ in RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
             token = token.head.head
+        if token.lower_ in ("it", "we") and token.dep_ == "nsubj" and token.head.dep_ == (
+                "ccomp") and _children(token.head.head, "nsubj"):
+            # "Burundi said it was withdrawing": the speaker speaks of itself
+            token = _children(token.head.head, "nsubj")[0]
+        named = [a for a in _children(token, "appos") if a.ent_type_ in _ACTOR_ENTITY_TYPES]
+        if named and token.ent_type_ not in _ACTOR_ENTITY_TYPES:
+            token = named[0]  # "its ally Russia", "the bloc's envoy, Miroslav Lajčák"
+        if token.ent_type_ == "CARDINAL" or token.lemma_.lower() in COUNTED_NOUNS:
+            # "dozens of protesters", "a group of activists": the people counted
+            counted = [pobj for _prep, pobj in _pobjs(token, frozenset({"of"}))]
+            token = counted[0] if counted else token
         if token.lemma_.lower() in SUMMARY_NOUNS and token.left_edge.i > 0 and (
                 token.doc[token.left_edge.i - 1].text == ","):
             clause = next((a for a in token.ancestors if a.pos_ in ("VERB", "AUX")
@@ -311,9 +337,12 @@ class EventCoder:
                 events.append(self._event(event_token, trigger, actor1, actor2, sentence,
                                           sentence_index, offset, context, anchor))
         if any(e.trigger not in REPORTING_VERBS for e in events):
-            # "X said Y attacked Z": the attack is the event, not the saying.
-            events = [e for e in events if e.trigger not in REPORTING_VERBS]
-        return [e for e in events if e.cameo_code != BARE_STATEMENT]
+            # "X said Y attacked Z": the attack is the event, not the saying; but "did not say
+            # why" is a refusal to comment of its own.
+            events = [e for e in events if e.trigger not in REPORTING_VERBS
+                      or e.cameo_code == DECLINE_COMMENT]
+        return [e for e in events if e.cameo_code != BARE_STATEMENT
+                and (e.actor2 is not None or e.cameo_root not in DIRECTED_ROOTS)]
 
     def _code_token(self, token: Token, context: ArticleContext, offset: int,
                     consumed: set[int]) -> tuple[Trigger, Token, Pairs] | None:
@@ -323,6 +352,14 @@ class EventCoder:
                 token.pos_ != "VERB" and token.dep_ in ("dobj", "nsubjpass")
                 and self._unreal_complement(token.head)):
             return None  # "urged the Council to impose sanctions": only the appeal happened
+        if token.pos_ == "VERB" and token.lemma_ in ALLEGING_VERBS:
+            accused = [t for c in _children(token, "ccomp") for t in _children(c, "nsubj")]
+            if accused:
+                # "claimed that Polish troops had fired shots": an accusation of the troops
+                sources, _passive = _subject(token)
+                pairs = self._pairs(sources, accused, context, offset)
+                return (Trigger(trigger.lemma, trigger.pos, None, None, ACCUSE), token,
+                        pairs) if pairs else None
         if token.pos_ == "VERB" and token.lemma_ in COMMITMENT_VERBS:
             promised = [(x, t) for x in _children(token, "xcomp")
                         if (t := self._trigger(x)) is not None]
@@ -405,8 +442,12 @@ class EventCoder:
         sources = self._groups(_referents(sources), context, offset)
         targets = self._groups(_referents(targets), context, offset)
         actors1 = [a for a in (self.actors.actor(t, context, offset) for t in sources)
-                   if a and a.code != "UNK"]
-        actors2 = [a for a in (self.actors.actor(t, context, offset) for t in targets) if a]
+                   if a and (a.country or a.code == "IGO")]
+        # "Baku withdrew its troops": the actor's own forces (no country of their own in the
+        # words) are not a target of its act; "its ally Russia" is.
+        actors2 = [a for t in targets if (a := self.actors.actor(t, context, offset))
+                   and (a.country or a.code == "IGO" or not any(
+                       p.lower_ in OWN_POSSESSIVES for p in _children(t, "poss")))]
         actors2 = [a for a in actors2 if all(a.code != b.code or a.text != b.text
                                              for b in actors1)]
         return [(a1, a2) for a1 in actors1 for a2 in (actors2 or [None])]

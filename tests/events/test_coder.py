@@ -209,3 +209,26 @@ def test_the_three_countries_are_the_three_joined_before(events_of):
                        "China to accuse the three countries of stirring up trouble.")
     accused = {e.actor2.code for e in events if e.cameo_root == "11" and e.actor2}
     assert accused == {"PHL", "USA", "JPN"}
+
+
+def test_a_directed_act_without_a_target_is_not_coded(events_of):
+    assert events_of("Russian President Vladimir Putin praised the weather.") == []
+
+
+def test_claiming_that_someone_acted_accuses_them(events_of):
+    events = events_of("Belarusian President Alexander Lukashenko claimed that Polish troops "
+                       "had fired shots across the border.")
+    assert _codes(events) == [("112", "BLRGOV", "POLMIL")]
+
+
+def test_an_international_official_is_coded_igo(events_of):
+    events = events_of("Serbian President Aleksandar Vučić met European Union envoy Miroslav "
+                       "Lajčák in Brussels.")
+    assert any(e.actor1.code == "SRBGOV" and e.actor2 is not None and e.actor2.code == "IGO"
+               for e in events)
+
+
+def test_an_actor_of_no_country_is_not_a_source(events_of):
+    events = events_of("Russia and Ukraine traded blame. Ukraine said Russia lied. Troops in "
+                       "the region supported the Congolese army.")
+    assert all(e.actor1.country or e.actor1.code == "IGO" for e in events)
