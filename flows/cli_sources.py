@@ -183,7 +183,10 @@ def backfill(
             table.add_row(f"{span.start:%Y-%m-%d %H:%M}", status, str(ledger.listed),
                           str(ledger.fetched), str(ledger.loaded), str(ledger.duplicate),
                           str(ledger.failed + ledger.missing))
-    out.print(table)
+    if result.ledgers:
+        out.print(table)
+    else:
+        out.print(table.title + ": nothing left to do", highlight=False)
     if result.undated:
         out.print(f"{result.undated} articles have no date, so no window selects them; "
                   "load them with newsflow ingest", highlight=False)
@@ -218,5 +221,10 @@ def serve(
                   "serving the backfill deployment only", highlight=False)
     for source in scheduled:
         out.print(f"serving {source.name}: {source.kind} every {source.schedule}",
+                  highlight=False)
+    if not os.environ.get("PREFECT_API_URL"):
+        err.print("PREFECT_API_URL is not set: Prefect runs a temporary server inside this "
+                  "process, with no UI and no history after it stops. For production, run "
+                  "`prefect server start` and set PREFECT_API_URL (see README).",
                   highlight=False)
     prefect_serve(*deployments, limit=limit)
