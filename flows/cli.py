@@ -297,18 +297,18 @@ def runs(db: DbOption = None, config: ConfigOption = None,
     except RunError as exc:
         raise _fail(str(exc)) from exc
     table = Table(title="pipeline runs", title_justify="left")
-    for column in ("run", "flow", "status", "started (UTC)", "seconds", "read", "new",
-                   "dup", "failed"):
-        text = column in ("flow", "status", "started (UTC)")
+    for column in ("run", "flow", "source", "status", "started (UTC)", "seconds", "read",
+                   "new", "dup", "failed", "events"):
+        text = column in ("flow", "source", "status", "started (UTC)")
         table.add_column(column, justify="left" if text else "right", no_wrap=True)
     for row in rows:
         took = (row["finished_at"] - row["started_at"]).total_seconds() if row[
             "finished_at"] else None
-        table.add_row(str(row["id"]), row["flow_name"], row["status"],
-                      f"{row['started_at']:%Y-%m-%d %H:%M:%S}",
+        table.add_row(str(row["id"]), row["flow_name"], row["source_name"] or "",
+                      row["status"], f"{row['started_at']:%Y-%m-%d %H:%M:%S}",
                       f"{took:.1f}" if took is not None else "", str(row["read_count"]),
                       str(row["new_count"]), str(row["duplicate_count"]),
-                      str(row["failed_count"]))
+                      str(row["failed_count"]), str(row["event_count"]))
     out.print(table)
 
 
@@ -316,12 +316,16 @@ def runs(db: DbOption = None, config: ConfigOption = None,
 def errors(db: DbOption = None, config: ConfigOption = None,
            stage: Annotated[str | None, typer.Option(help="Only this stage.")] = None,
            limit: Annotated[int, typer.Option(help="How many items to list.", min=1)] = 20,
+           all_: Annotated[bool, typer.Option(
+               "--all", help="Include items a retry has resolved.")] = False,
            ) -> None:
-    """Quarantined items by stage and reason, and the latest ones."""
+    """Open failures by stage and reason, and the latest ones (newsflow retry-failed retries
+    them)."""
     from pipeline.stats import open_errors
 
     try:
-        counts, latest = open_errors(_engine_with_schema(db, config), stage=stage, limit=limit)
+        counts, latest = open_errors(_engine_with_schema(db, config), stage=stage, limit=limit,
+                                     include_resolved=all_)
     except RunError as exc:
         raise _fail(str(exc)) from exc
     summary = Table(title="ingest errors by stage", title_justify="left")
@@ -331,15 +335,12 @@ def errors(db: DbOption = None, config: ConfigOption = None,
         summary.add_row(stage_name, kind, str(n))
     out.print(summary)
     items = Table(title=f"latest {len(latest)}", title_justify="left")
-    for column in ("run", "stage", "error", "source", "reason"):
+    for column in ("run", "stage", "error", "tries", "status", "source", "reason"):
         items.add_column(column, overflow="fold")
     for row in latest:
         items.add_row(str(row["run_id"] or ""), row["stage"], row["error_type"],
-                      row["source_uri"], row["message"])
+                      str(row["attempts"]), row["status"], row["source_uri"], row["message"])
     out.print(items)
-
-
-from flows import cli_maintenance  # noqa: E402,F401 - its commands register on app
 
 
 @eval_app.command("events")
@@ -373,6 +374,10 @@ def eval_events(
     out.print(table)
     out.print(f"precision {score.precision:.3f}  recall {score.recall:.3f}  F1 {score.f1:.3f}  "
               f"(gold {score.gold}, predicted {score.predicted}, matched {score.matched})")
+
+
+# Command groups in their own modules; importing them registers their commands on ``app``.
+from flows import cli_maintenance, cli_sources  # noqa: E402,F401
 
 
 def main() -> None:

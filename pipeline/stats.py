@@ -59,18 +59,25 @@ def database_stats(engine: Engine, *, top: int = 15) -> DatabaseStats:
 
 
 def recent_runs(engine: Engine, *, limit: int = 20) -> list[dict[str, Any]]:
-    """The latest pipeline runs, newest first."""
-    table = schema.PipelineRun.__table__
+    """The latest pipeline runs, newest first, with the name of their source (if any)."""
+    table, sources = schema.PipelineRun.__table__, schema.Source.__table__
     with engine.connect() as connection:
-        rows = connection.execute(select(table).order_by(table.c.id.desc()).limit(limit))
+        rows = connection.execute(
+            select(table, sources.c.name.label("source_name"))
+            .outerjoin(sources, sources.c.id == table.c.source_id)
+            .order_by(table.c.id.desc()).limit(limit))
         return [dict(row) for row in rows.mappings()]
 
 
-def open_errors(engine: Engine, *, stage: str | None = None,
-                limit: int = 50) -> tuple[list[tuple[str, str, int]], list[dict[str, Any]]]:
-    """Quarantined items: counts by stage and error type, and the latest ones in full."""
+def open_errors(engine: Engine, *, stage: str | None = None, limit: int = 50,
+                include_resolved: bool = False,
+                ) -> tuple[list[tuple[str, str, int]], list[dict[str, Any]]]:
+    """Quarantined items still open (or all, with ``include_resolved``): counts by stage and
+    error type, and the latest ones in full."""
     table = schema.IngestError.__table__
     where = [table.c.stage == stage] if stage else []
+    if not include_resolved:
+        where.append(table.c.status == "open")
     with engine.connect() as connection:
         counts = connection.execute(
             select(table.c.stage, table.c.error_type, func.count()).where(*where)
