@@ -8,6 +8,8 @@ Articles are unique by content hash and by URL: loading the same input twice add
 from __future__ import annotations
 
 import hashlib
+import random
+import time
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -54,6 +56,16 @@ def _is_transient(exc: DBAPIError) -> bool:
     return isinstance(exc, OperationalError) or exc.connection_invalidated
 
 
+CONFLICT_ATTEMPTS = 5
+"""Tries of a batch whose transaction PostgreSQL aborted to break a deadlock or a
+serialization conflict with a concurrent loader."""
+
+
+def _is_conflict(exc: BaseException | None) -> bool:
+    """PostgreSQL's deadlock_detected (40P01) or serialization_failure (40001)."""
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) in {"40P01", "40001"}
+
+
 class EntityIds:
     """Entity and alias rows for one batch transaction, upserted once each."""
 
@@ -67,6 +79,16 @@ class EntityIds:
         key = (type_, name)
         if key not in self._ids:
             table = schema.Entity.__table__
+            # A stored entity the upsert would leave as it is only gets read: an upsert locks
+            # the row until commit, which serializes concurrent loaders on common entities
+            # and deadlocks those that meet them in another order.
+            stored = self._connection.execute(
+                select(table.c.id, table.c.country_code, table.c.pipeline_version)
+                .where(table.c.type == type_, table.c.name == name)).one_or_none()
+            if (stored is not None and stored.pipeline_version == self._version
+                    and (stored.country_code is not None or country_code is None)):
+                self._ids[key] = stored.id
+                return stored.id
             statement = _insert(self._connection, table).values(
                 name=name, type=type_, country_code=country_code,
                 pipeline_version=self._version)
@@ -271,6 +293,12 @@ def refresh_clusters(connection: Connection, cluster_ids: set[int]) -> None:
     articles = schema.Article.__table__
     source = func.coalesce(articles.c.site_name, articles.c.source_name, articles.c.source_uri)
     of_cluster = events.c.cluster_id == clusters.c.id
+    if connection.dialect.name == "postgresql":
+        # Lock first, in id order: the counts below are then taken after every concurrent
+        # loader that touched these clusters has committed. (An UPDATE that waits for the row
+        # counts with its own, older snapshot and would lose the other loader's events.)
+        connection.execute(select(clusters.c.id).where(clusters.c.id.in_(sorted(cluster_ids)))
+                           .order_by(clusters.c.id).with_for_update())
     connection.execute(update(clusters).where(clusters.c.id.in_(sorted(cluster_ids))).values(
         num_mentions=select(func.count()).where(of_cluster).scalar_subquery(),
         num_articles=select(func.count(func.distinct(events.c.article_id)))
@@ -336,8 +364,24 @@ def load_articles(engine: Engine, batch: Sequence[AnalyzedArticle], *, run_id: i
     """Load a batch in one transaction, each article in its own savepoint.
 
     Raises :class:`TransientError` when the database itself fails (connection lost, locked):
-    the whole batch rolled back and is safe to retry, since loading is idempotent.
+    the whole batch rolled back and is safe to retry, since loading is idempotent. A batch
+    that PostgreSQL aborted to break a deadlock with a concurrent loader is retried here
+    first, after a short random pause, up to :data:`CONFLICT_ATTEMPTS` times.
     """
+    attempt = 1
+    while True:
+        try:
+            return _load_batch(engine, batch, run_id=run_id, pipeline_version=pipeline_version,
+                               source_id=source_id)
+        except TransientError as exc:
+            if attempt >= CONFLICT_ATTEMPTS or not _is_conflict(exc.__cause__):
+                raise
+        time.sleep(random.uniform(0.05, 0.25) * attempt)
+        attempt += 1
+
+
+def _load_batch(engine: Engine, batch: Sequence[AnalyzedArticle], *, run_id: int | None,
+                pipeline_version: str, source_id: int | None) -> LoadResult:
     result = LoadResult()
     now = datetime.now(UTC)
     try:
