@@ -603,6 +603,10 @@ ADDED_VERBS = """
     # "compromise"); in news they are the CAMEO consultations of the same names
     negotiate 046
     mediate 045
+    # PETRARCH codes a bare CALL as a telephone call [041]; in news a bare "call" names
+    # ("what he called protectionism", "calling the move unprecedented"): a statement. Phone
+    # calls keep their words (phone, telephone, a phone call).
+    call 010
     # PETRARCH codes TRAVEL as a generic consultation [040]; in news, an official who travels
     # (abroad, to a country) makes a visit
     travel 042

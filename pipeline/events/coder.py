@@ -36,10 +36,11 @@ FUTURE_AUX = frozenset({"will", "shall", "'ll"})
 HYPOTHETICAL_AUX = frozenset({"may", "might", "could", "would", "can", "should", "'d"})
 TARGET_PREPS = frozenset({"with", "to", "against", "on", "at", "for", "into"})
 SOURCE_PREPS = frozenset({"from", "by"})
-REFUSABLE = frozenset({"accept", "agree", "recognise", "recognize", "support", "allow",
+REFUSABLE = frozenset({"accept", "agree", "support", "allow",
                        "approve", "endorse", "back", "permit", "join", "sign"})
 """Verbs whose negation is a rejection ("would not accept any deal" → CAMEO 120), coded as
-the rejection it is rather than as a negated act of cooperation."""
+the rejection it is rather than as a negated act of cooperation. Not recognising is a plain
+negation of recognition (054), as the annotation guideline has it."""
 REJECT = "120"
 REFUSING_HEADS = frozenset({"refuse", "decline", "reject"})
 UNREAL_COMPLEMENT_ROOTS = frozenset({"01", "02", "10", "11"})
@@ -97,6 +98,15 @@ ACCUSE = "112"
 """To claim or allege that someone did something is to accuse them (CAMEO 112); the act
 claimed is not coded as having happened."""
 OWN_POSSESSIVES = frozenset({"its", "their", "our", "his", "her"})
+SPECULATIVE_HEADS = frozenset({"believe", "think", "suspect", "speculate", "assume", "guess",
+                               "wonder", "seem", "appear", "imagine"})
+SPECULATIVE_PREDICATES = frozenset({"unlikely", "likely", "possible", "impossible", "probable",
+                                    "doubtful", "conceivable", "unclear"})
+"""What someone believes or guesses (in a "that" clause), or what is called unlikely, has not
+happened: the guideline leaves analysts' speculation uncoded."""
+PURPOSE_ROOTS = frozenset({"04"})
+"""Consultations whose purpose clause is only their agenda: "will travel to Lisbon to meet
+Costa", "will meet Lavrov to discuss the war" are a visit and a meeting."""
 MAX_SENTENCE_TOKENS = 150
 """Longer "sentences" are run-ons or lists, where the parse is not worth trusting."""
 MAX_EVENTS_PER_TRIGGER = 6
@@ -124,6 +134,11 @@ def _joint(pairs: Pairs, trigger: Trigger) -> Pairs:
             and all(a2 is None for _, a2 in pairs)):
         return [(a1, a2) for a1, _ in pairs for a2, _ in pairs if a1 is not a2]
     return pairs
+
+
+def _identified(actor: Actor) -> bool:
+    """Whether an actor is known by its country, or is an international body."""
+    return bool(actor.country) or actor.code == "IGO"
 
 
 def _referents(tokens: list[Token]) -> list[Token]:
@@ -348,10 +363,12 @@ class EventCoder:
                     consumed: set[int]) -> tuple[Trigger, Token, Pairs] | None:
         """The trigger a token carries and the actor pairs of its event, if it is one."""
         trigger = self._trigger(token)
-        if trigger is None or self._unreal_complement(token) or (
-                token.pos_ != "VERB" and token.dep_ in ("dobj", "nsubjpass")
-                and self._unreal_complement(token.head)):
+        if trigger is None or self._unreal_complement(token):
             return None  # "urged the Council to impose sanctions": only the appeal happened
+        if token.dep_ == "advcl" and any(a.lower_ == "to" for a in _children(token, "aux")) \
+                and (purpose_of := self._trigger(token.head)) is not None \
+                and purpose_of.cameo[:2] in PURPOSE_ROOTS:
+            return None
         if token.pos_ == "VERB" and token.lemma_ in ALLEGING_VERBS:
             accused = [t for c in _children(token, "ccomp") for t in _children(c, "nsubj")]
             if accused:
@@ -389,11 +406,21 @@ class EventCoder:
         return (trigger, token, pairs) if pairs else None
 
     def _unreal_complement(self, token: Token) -> bool:
-        """Whether a verb is what another trigger denies, requests, demands or alleges."""
-        if token.pos_ != "VERB" or token.dep_ not in ("xcomp", "ccomp", "pcomp"):
+        """Whether a token sits in a clause that another trigger denies, requests, demands or
+        alleges, that someone only believes or speculates, or that is called unlikely: the
+        clause itself or any clause that contains it ("accused Kurti of seeking to drive
+        Serbs out", "claimed that China is implementing mechanisms to support Russia")."""
+        return any(self._unreal_clause(clause) for clause in [token, *token.ancestors]
+                   if clause.pos_ in ("VERB", "AUX"))
+
+    def _unreal_clause(self, token: Token) -> bool:
+        if token.dep_ not in ("xcomp", "ccomp", "pcomp"):
             return False
         head = token.head.head if token.dep_ == "pcomp" and token.head.dep_ == "prep" else (
             token.head)
+        if token.dep_ == "ccomp" and (head.lemma_ in SPECULATIVE_HEADS or any(
+                c.lower_ in SPECULATIVE_PREDICATES for c in _children(head, "acomp"))):
+            return True  # "analysts believe that ...", "it is unlikely that China would ..."
         if head.lemma_ in REPORTING_VERBS or head.lemma_ in REFUSING_HEADS:
             return False
         governing = self._trigger(head)
@@ -437,17 +464,27 @@ class EventCoder:
                     return sorted(found.values(), key=lambda t: t.i)
         return []
 
+    def _target(self, token: Token, context: ArticleContext, offset: int) -> Actor | None:
+        """The actor a target phrase stands for; a thing that belongs to an actor stands for
+        its owner ("does not recognise Kosovo's declaration", "welcomed Georgian Dream's
+        policies", "condemned Russia's invasion")."""
+        actor = self.actors.actor(token, context, offset)
+        if actor is None and token.pos_ == "NOUN":
+            owners = [p for p in _children(token, "poss") if p.lower_ not in OWN_POSSESSIVES]
+            if owners:
+                return self.actors.actor(owners[0], context, offset)
+        return actor
+
     def _pairs(self, sources: list[Token], targets: list[Token], context: ArticleContext,
                offset: int) -> list[tuple[Actor, Actor | None]]:
         sources = self._groups(_referents(sources), context, offset)
         targets = self._groups(_referents(targets), context, offset)
         actors1 = [a for a in (self.actors.actor(t, context, offset) for t in sources)
-                   if a and (a.country or a.code == "IGO")]
-        # "Baku withdrew its troops": the actor's own forces (no country of their own in the
-        # words) are not a target of its act; "its ally Russia" is.
-        actors2 = [a for t in targets if (a := self.actors.actor(t, context, offset))
-                   and (a.country or a.code == "IGO" or not any(
-                       p.lower_ in OWN_POSSESSIVES for p in _children(t, "poss")))]
+                   if a and _identified(a)]
+        # Both sides must be known by country (or as an international body): a role alone
+        # ("its troops", "the court") is a half-resolved actor, not one to code.
+        actors2 = [a for t in targets if (a := self._target(t, context, offset))
+                   and _identified(a)]
         actors2 = [a for a in actors2 if all(a.code != b.code or a.text != b.text
                                              for b in actors1)]
         return [(a1, a2) for a1 in actors1 for a2 in (actors2 or [None])]

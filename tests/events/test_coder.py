@@ -232,3 +232,22 @@ def test_an_actor_of_no_country_is_not_a_source(events_of):
     events = events_of("Russia and Ukraine traded blame. Ukraine said Russia lied. Troops in "
                        "the region supported the Congolese army.")
     assert all(e.actor1.country or e.actor1.code == "IGO" for e in events)
+
+
+def test_a_purpose_clause_is_the_agenda_of_a_visit(events_of):
+    events = events_of("Brazilian President Luiz Inácio Lula da Silva will travel to Lisbon to "
+                       "meet Portuguese Prime Minister António Costa.")
+    assert [e.cameo_code for e in events] == ["042"]
+
+
+def test_speculation_and_allegations_are_not_events(events_of):
+    assert events_of("Some analysts believe that China implicitly supports Russia.") == []
+    events = events_of("A US intelligence report claimed that China is implementing economic "
+                       "mechanisms to support Russia.")
+    assert [e.cameo_root for e in events] == ["11"]
+
+
+def test_a_thing_owned_stands_for_its_owner(events_of):
+    events = events_of("Serbia does not recognise Kosovo's declaration of independence.")
+    assert [(e.cameo_root, e.actor1.code, e.actor2.code if e.actor2 else None, e.negated)
+            for e in events] == [("05", "SRB", "KSV", True)]
