@@ -144,6 +144,8 @@ def expand_task(engine: Engine, fetcher: Fetcher, urls: list[str], feeds: list[s
             fetcher, sitemap, seen_items(engine, f"sitemap:{sitemap}"), since=since,
             max_bytes=settings.fetch.max_decompressed_bytes, window=window))
     unique = {request.url: request for request in expansion.requests}
+    # The same page listed twice (two feeds, a feed and a sitemap) is fetched once.
+    expansion.unchanged += len(expansion.requests) - len(unique)
     expansion.requests = with_validators(engine, unique.values())
     return expansion
 
@@ -214,7 +216,8 @@ def ingest_flow(paths: list[str] | None = None, urls: list[str] | None = None,
                 since: datetime | None = None, database_url: str | None = None,
                 batch_size: int | None = None, settings: Settings | None = None,
                 progress: ProgressCallback | None = None, source_id: int | None = None,
-                window: Window | None = None, flow_name: str = "ingest") -> IngestSummary:
+                window: Window | None = None, flow_name: str = "ingest",
+                analyzer: Analyzer | None = None) -> IngestSummary:
     """Ingest local files and web sources into the database.
 
     Args:
@@ -232,6 +235,8 @@ def ingest_flow(paths: list[str] | None = None, urls: list[str] | None = None,
             error and on the run.
         window: only items the source dates inside this window (a backfill window).
         flow_name: what the ``pipeline_runs`` row calls this run.
+        analyzer: the loaded model and coder to use (a backfill passes one to all its
+            windows); built from ``settings`` when absent.
     """
     logger = get_run_logger()
     paths, urls, feeds, sitemaps = paths or [], urls or [], feeds or [], sitemaps or []
@@ -256,7 +261,7 @@ def ingest_flow(paths: list[str] | None = None, urls: list[str] | None = None,
     fetcher = Fetcher(settings.fetch) if urls or feeds or sitemaps else None
     try:
         with timer("setup"):
-            analyzer = Analyzer(settings)
+            analyzer = analyzer or Analyzer(settings)
         summary.pipeline_version = analyzer.version
         sources = [("read", _file_batches(discovery.files, settings, window, summary))]
         if fetcher is not None:
@@ -306,6 +311,9 @@ def ingest_flow(paths: list[str] | None = None, urls: list[str] | None = None,
     summary.seconds = timer.total()
     finish_run(engine, run_id, status="completed", counts=_run_counts(summary))
     logger.info("run %s completed: %s", run_id, asdict(summary))
+    from flows.reporting import publish_summary  # it imports this module
+
+    publish_summary(summary, f"{flow_name} run {run_id}", f"newsflow-{flow_name}")
     return summary
 
 

@@ -21,6 +21,7 @@ from prefect.runtime import flow_run
 from sqlalchemy import Engine
 
 from flows.ingest import _transient_only, clean_task, entities_task, fetch_task
+from flows.reporting import publish_figures
 from pipeline import __version__
 from pipeline.analysis import Analyzer
 from pipeline.db.engine import make_engine
@@ -166,6 +167,7 @@ def reprocess_flow(since: datetime | None = None, source: str | None = None,
     finish_run(engine, run_id, status="completed", counts=summary.run_counts(),
                message=summary.message())
     logger.info("run %s completed: %s", run_id, asdict(summary))
+    publish_figures(summary, f"reprocess run {run_id}", "newsflow-reprocess")
     return summary
 
 
@@ -369,4 +371,5 @@ def retry_failed_flow(stage: str | None = None, database_url: str | None = None,
     finish_run(engine, run_id, status="completed", counts=summary.run_counts(),
                message=summary.message())
     logger.info("run %s completed: %s", run_id, asdict(summary))
+    publish_figures(summary, f"retry-failed run {run_id}", "newsflow-retry-failed")
     return summary

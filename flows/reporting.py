@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import asdict
+from typing import Any
 
 from prefect.artifacts import create_markdown_artifact
 
@@ -48,4 +50,21 @@ def publish_table(title: str, key: str, header: list[str],
     lines = [f"## {title}", "", "| " + " | ".join(header) + " |",
              "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(str(value) for value in row) + " |" for row in rows]
+    create_markdown_artifact("\n".join(lines) + "\n", key=_key(key), description=title)
+
+
+def publish_figures(summary: Any, title: str, key: str) -> None:
+    """Any run summary dataclass as a markdown artifact: its counts, then time per stage."""
+    values = asdict(summary)
+    stages = values.pop("stage_seconds", {}) or {}
+    by_stage = values.pop("failures_by_stage", {}) or {}
+    lines = [f"## {title}", "", "| figure | value |", "|---|---:|"]
+    lines += [f"| {name.replace('_', ' ')} | {value} |" for name, value in values.items()
+              if isinstance(value, int | float) and not isinstance(value, bool)]
+    if stages:
+        lines += ["", "| stage | seconds |", "|---|---:|"]
+        lines += [f"| {stage} | {seconds:.2f} |" for stage, seconds in stages.items()]
+    if by_stage:
+        lines += ["", "| failed at stage | items |", "|---|---:|"]
+        lines += [f"| {stage} | {n} |" for stage, n in sorted(by_stage.items())]
     create_markdown_artifact("\n".join(lines) + "\n", key=_key(key), description=title)

@@ -16,8 +16,9 @@ from prefect.runtime import flow_run
 from sqlalchemy import Engine
 
 from flows.ingest import IngestSummary, ingest_flow
-from flows.reporting import publish_summary, publish_table
+from flows.reporting import publish_table
 from flows.runners import with_task_runner
+from pipeline.analysis import Analyzer
 from pipeline.backfill import (
     LISTING_STAGES,
     Ledger,
@@ -87,7 +88,6 @@ def source_flow(source: str, settings: Settings | None = None) -> IngestSummary 
         summary = with_task_runner(ingest_flow, settings).with_options(flow_run_name=spec.name)(
             **inputs_for(spec).as_kwargs(), settings=settings, source_id=spec.id,
             flow_name="ingest-source")
-        publish_summary(summary, f"source {spec.name}", f"source-{spec.name}")
         return summary
     finally:
         mark_run(engine, spec.id)
@@ -174,8 +174,10 @@ def backfill_flow(source: str, start: datetime, end: datetime, window: str = "1d
             if plan.undated:
                 logger.warning("%d articles of %s have no date: no window selects them",
                                plan.undated, spec.name)
+        # One model for every window; on Dask it travels to the workers by its settings.
+        analyzer = Analyzer(settings) if todo else None
         for row in todo:
-            _run_window(engine, spec, row, file_plan, settings, report, lease)
+            _run_window(engine, spec, row, file_plan, settings, report, lease, analyzer)
     finally:
         mark_run(engine, spec.id)
         release_lease(engine, lease)
@@ -190,7 +192,7 @@ def backfill_flow(source: str, start: datetime, end: datetime, window: str = "1d
 
 def _run_window(engine: Engine, spec: Source, row: WindowRow,
                 file_plan: dict[Window, list[Path]] | None, settings: Settings,
-                report: BackfillReport, lease: Lease) -> None:
+                report: BackfillReport, lease: Lease, analyzer: Analyzer | None) -> None:
     start_window(engine, row.id)
     name = f"{spec.name}-{row.window.start:%Y%m%d%H%M}"
     try:
@@ -200,7 +202,8 @@ def _run_window(engine: Engine, spec: Source, row: WindowRow,
         else:
             summary = with_task_runner(ingest_flow, settings).with_options(flow_run_name=name)(
                 **_window_inputs(spec, row.window, file_plan), settings=settings,
-                source_id=spec.id, window=row.window, flow_name="backfill-window")
+                source_id=spec.id, window=row.window, flow_name="backfill-window",
+                analyzer=analyzer)
             ledger = ledger_from(summary, spec.kind)
     except Exception as exc:  # noqa: BLE001 - the window fails, the backfill goes on
         finish_window(engine, row.id, None, error=f"{type(exc).__name__}: {exc}")
