@@ -583,6 +583,8 @@ ADDED_VERBS = """
     urge 020
     deny 016
     deny +responsibility 016
+    # rejecting an accusation is denying it (the guideline's 016), not a policy rejection
+    reject|dismiss|refute|rebut +accusation|allegation|claim|charge|suggestion|report 016
     decline|refuse +comment 011
     make|issue|release +statement 010
     # speaking, answering, giving details: statements, and declining to comment (011) when

@@ -87,6 +87,15 @@ class ArticleContext:
             return self.mentions[i]
         return None
 
+    def person_called(self, surname: str, char: int) -> Mention | None:
+        """The person named earlier whose name ends with ``surname`` ("Orbán" after "Viktor
+        Orbán"), when exactly one does."""
+        i = bisect_right(self.starts, char) - 1
+        found = {m.entity_name: m for m in self.mentions[:i + 1]
+                 if m.entity_type == "PERSON" and m.entity_name.split()[-1] == surname
+                 and m.entity_name != surname}
+        return next(iter(found.values())) if len(found) == 1 else None
+
     def last_person_before(self, char: int) -> Mention | None:
         i = bisect_right(self.starts, char) - 1
         while i >= 0:
@@ -166,6 +175,9 @@ class ActorCoder:
                 if child.dep_ in ("compound", "flat") and context.mention_at(offset + child.idx):
                     mention = context.mention_at(offset + child.idx)
                     break
+        if mention is None and token.pos_ == "PROPN":
+            # A surname the model missed at the start of a sentence ("Orbán did not comment")
+            mention = context.person_called(token.text, char)
         if mention is not None and (mention.entity_type == "PERSON"
                                     or mention.entity_name in context.person_roles):
             # A name the model tagged as a person elsewhere in the article ("Kurti" as an

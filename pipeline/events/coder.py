@@ -571,11 +571,15 @@ class EventCoder:
         cooperative = trigger.cameo[:2] < "10"
         if negated and verb.lemma_ in REFUSABLE and cooperative:
             trigger, negated = Trigger(trigger.lemma, trigger.pos, None, None, REJECT), False
-        elif negated and cooperative and any(g.lemma_ in REFUSING_HEADS
-                                             for g in _governors(token)):
-            # "refused to supply ammunition": the refusal is the event, and it happened.
+            modality = "asserted"  # the refusal is a speech act that took place
+        elif negated and cooperative and (
+                any(g.lemma_ in REFUSING_HEADS for g in _governors(token))
+                or (token.pos_ == "VERB" and modality != "asserted")):
+            # "refused to supply ammunition", "Ukraine will not finance Russia's war": the
+            # refusal is the event, and it happened.
             code = REJECTION_BY_ROOT.get(trigger.cameo[:2], REJECT)
             trigger, negated = Trigger(trigger.lemma, trigger.pos, None, None, code), False
+            modality = "asserted"
         elif negated and trigger.cameo == BARE_STATEMENT:
             trigger, negated = Trigger(trigger.lemma, trigger.pos, None, None,
                                        DECLINE_COMMENT), False

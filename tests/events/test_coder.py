@@ -251,3 +251,16 @@ def test_a_thing_owned_stands_for_its_owner(events_of):
     events = events_of("Serbia does not recognise Kosovo's declaration of independence.")
     assert [(e.cameo_root, e.actor1.code, e.actor2.code if e.actor2 else None, e.negated)
             for e in events] == [("05", "SRB", "KSV", True)]
+
+
+def test_a_declared_future_non_act_is_a_refusal(events_of):
+    events = events_of("Ukrainian Foreign Minister Andrii Sybiha rejected suggestions of a "
+                       "deal, saying Ukraine will not finance Russia's war machine.")
+    assert {(e.cameo_code[:3], e.negated, e.modality) for e in events} == {
+        ("016", False, "asserted"), ("121", False, "asserted")}
+
+
+def test_a_surname_the_model_missed_is_the_person_named_before(events_of):
+    events = events_of("Hungarian Prime Minister Viktor Orbán spoke in Budapest. Orbán did not "
+                       "comment on Monday's decision.")
+    assert ("011", "HUNGOV", None) in _codes(events)
