@@ -603,8 +603,10 @@ ADDED_VERBS = """
     refrain_from 080
     # PETRARCH puts NEGOTIATE and MEDIATE in its COMPROMISE [080] synset (WordNet's sense of
     # "compromise"); in news they are the CAMEO consultations of the same names
-    negotiate 046
+    negotiate|negotiate_with 046
     mediate 045
+    # attending talks, a forum or a summit is meeting at a (third) location, CAMEO 044
+    attend +talk|meeting|forum|conference|summit 044
     # PETRARCH codes a bare CALL as a telephone call [041]; in news a bare "call" names
     # ("what he called protectionism", "calling the move unprecedented"): a statement. Phone
     # calls keep their words (phone, telephone, a phone call).

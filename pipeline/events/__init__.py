@@ -50,11 +50,15 @@ def _without_repeated_mentions(events: list[CodedEvent]) -> list[CodedEvent]:
     """An event named again by a noun ("Wang's visit", a few sentences after the visit was
     reported) is the same event referred back to, not a new one: the first statement stays."""
     seen: set[tuple[str, str, str | None, bool]] = set()
+    # "Wang's visit", with no destination, where the article also reports Wang's visit to
+    # Russia: the same visit, named without its target (before or after the full report).
+    targeted = {(e.cameo_code, e.actor1.code, e.negated) for e in events if e.actor2}
     kept = []
     for event in events:
         key = (event.cameo_code, event.actor1.code,
                event.actor2.code if event.actor2 else None, event.negated)
-        if key in seen and event.nominal:
+        again = key in seen or (event.actor2 is None and key[:2] + key[3:] in targeted)
+        if again and event.nominal:
             continue
         seen.add(key)
         kept.append(event)

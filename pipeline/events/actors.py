@@ -114,12 +114,21 @@ def load_agents(path: Path | None = None) -> dict[tuple[str, ...], str]:
         return {tuple(word.split()): role for word, role in rows}
 
 
+def load_seats(path: Path | None = None) -> frozenset[str]:
+    """Cities that stand for the international body seated there (``data/seats.txt``)."""
+    source = Path(str(path or _DATA / "seats.txt"))
+    lines = source.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
 class ActorCoder:
     """Codes the actor a token stands for, within one article's context."""
 
-    def __init__(self, gazetteer: Gazetteer, agents: dict[tuple[str, ...], str] | None = None):
+    def __init__(self, gazetteer: Gazetteer, agents: dict[tuple[str, ...], str] | None = None,
+                 seats: frozenset[str] | None = None):
         self._gazetteer = gazetteer
         self._agents = agents if agents is not None else load_agents()
+        self._seats = seats if seats is not None else load_seats()
 
     def role_of(self, tokens: list[Token]) -> str | None:
         """The role named by the last agent word (or two-word agent) among ``tokens``."""
@@ -170,10 +179,14 @@ class ActorCoder:
             return self._person(person, context, None, offset) if person else None
         mention = context.mention_at(char)
         if mention is None:
-            # "Bongbong Marcos" may be tagged on the compound, not on the head token.
+            # "Bongbong Marcos" may be tagged on the compound, not on the head token, and "a
+            # US intelligence report" is the US's; but in "the Luanda talks" a city only says
+            # where.
             for child in token.children:
-                if child.dep_ in ("compound", "flat") and context.mention_at(offset + child.idx):
-                    mention = context.mention_at(offset + child.idx)
+                found = context.mention_at(offset + child.idx)
+                if child.dep_ in ("compound", "flat") and found is not None and (
+                        token.pos_ == "PROPN" or not self._is_city(found)):
+                    mention = found
                     break
         if mention is None and token.pos_ == "PROPN":
             # A surname the model missed at the start of a sentence ("Orbán did not comment")
@@ -213,6 +226,8 @@ class ActorCoder:
     def _named(self, mention: Mention, token: Token) -> Actor | None:
         country = mention.country_code
         ref = self._gazetteer.country(mention.text)
+        if mention.entity_type == "GPE" and mention.entity_name in self._seats:
+            return Actor(IGO, None, None, mention.text, mention.entity_name, mention.entity_type)
         if mention.entity_type == "GPE" and country:
             role = "GOV" if ref is not None and ref.kind == "capital" else None
             return _actor(country, role, mention.text, mention.entity_name,
@@ -262,6 +277,13 @@ class ActorCoder:
             return None
         return _actor(country or context.main_country, role,
                       " ".join(t.text for t in token.subtree))
+
+    def _is_city(self, mention: Mention) -> bool:
+        """Whether a place mention is a city or region rather than a country."""
+        if mention.entity_type not in ("GPE", "LOC", "FAC"):
+            return False
+        ref = self._gazetteer.country(mention.text, subdivisions=False)
+        return ref is None or ref.kind == "capital"
 
     def _is_igo(self, token: Token, context: ArticleContext, offset: int) -> bool:
         mention = context.mention_at(offset + token.idx)

@@ -58,6 +58,9 @@ is 036, to cooperate materially 031, to give aid 033; anything else 030."""
 JOINT_ROOTS = frozenset({"03", "04", "05", "06"})
 """Intent to cooperate, consult, diplomatic and material cooperation: done together, so
 "A and B signed an agreement" is an act of each towards the other."""
+UNILATERAL_CODES = frozenset({"045"})
+"""Consultations co-agents do not do to each other: Türkiye and the UN, who brokered a deal,
+mediated between others, not between themselves."""
 REPORTING_VERBS = frozenset({"say", "tell", "state", "add", "note", "write", "report",
                              "describe", "announce"})
 BARE_STATEMENT = "010"
@@ -130,7 +133,8 @@ Pairs = list[tuple[Actor, Actor | None]]
 
 def _joint(pairs: Pairs, trigger: Trigger) -> Pairs:
     """"India and France signed an agreement": a joint act, each side towards the other."""
-    if (trigger.cameo[:2] in JOINT_ROOTS and len({a1.code for a1, _ in pairs}) > 1
+    if (trigger.cameo[:2] in JOINT_ROOTS and trigger.cameo not in UNILATERAL_CODES
+            and len({a1.code for a1, _ in pairs}) > 1
             and all(a2 is None for _, a2 in pairs)):
         return [(a1, a2) for a1, _ in pairs for a2, _ in pairs if a1 is not a2]
     return pairs
@@ -465,14 +469,23 @@ class EventCoder:
         return []
 
     def _target(self, token: Token, context: ArticleContext, offset: int) -> Actor | None:
-        """The actor a target phrase stands for; a thing that belongs to an actor stands for
-        its owner ("does not recognise Kosovo's declaration", "welcomed Georgian Dream's
-        policies", "condemned Russia's invasion")."""
+        """The actor a target phrase stands for; a thing that belongs to an actor, or that an
+        actor's name or adjective qualifies, stands for that actor ("does not recognise
+        Kosovo's declaration", "condemned the Russian invasion", "vetoed a U.S.-drafted
+        resolution")."""
         actor = self.actors.actor(token, context, offset)
         if actor is None and token.pos_ == "NOUN":
-            owners = [p for p in _children(token, "poss") if p.lower_ not in OWN_POSSESSIVES]
-            if owners:
-                return self.actors.actor(owners[0], context, offset)
+            # "Kosovo's declaration", "the Russian invasion", "a U.S.-drafted resolution"
+            modifiers = _children(token, "poss", "compound", "amod", "nmod")
+            owners = [m for m in modifiers if m.dep_ == "poss" and m.lower_ not in
+                      OWN_POSSESSIVES] + [m for m in modifiers if m.dep_ != "poss" and
+                                          m.ent_type_ in ("GPE", "NORP", "ORG")] + [
+                n for m in modifiers if m.dep_ == "amod"
+                for n in _children(m, "npadvmod", "compound") if n.ent_type_ in ("GPE", "ORG")]
+            for owner in owners:
+                found = self.actors.actor(owner, context, offset)
+                if found is not None:
+                    return found
         return actor
 
     def _pairs(self, sources: list[Token], targets: list[Token], context: ArticleContext,

@@ -264,3 +264,16 @@ def test_a_surname_the_model_missed_is_the_person_named_before(events_of):
     events = events_of("Hungarian Prime Minister Viktor Orbán spoke in Budapest. Orbán did not "
                        "comment on Monday's decision.")
     assert ("011", "HUNGOV", None) in _codes(events)
+
+
+def test_a_city_in_a_name_says_where_not_who(events_of):
+    events = events_of("Rwandan Foreign Minister Olivier Nduhungirehe said Kigali would attend "
+                       "the Luanda talks.")
+    assert [(e.cameo_code, e.actor1.code, e.actor2) for e in events] == [
+        ("044", "RWAGOV", None)]
+
+
+def test_brussels_stands_for_the_eu(events_of):
+    events = events_of("Brussels urged the Georgian authorities to respect the right to "
+                       "peaceful assembly.")
+    assert any(e.actor1.code == "IGO" and e.cameo_root == "02" for e in events)
