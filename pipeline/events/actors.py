@@ -27,6 +27,8 @@ CAMEO_COUNTRY = {"XKX": "KSV"}
 has no ISO code, is KSV in the CAMEO/Phoenix dictionaries (XKX elsewhere)."""
 
 IGO = "IGO"
+_MEMBER_NOUNS = frozenset({"country", "government", "capital", "state", "nation", "power"})
+"""Plural nouns for the member countries of a region or body."""
 _HE = frozenset({"he", "him", "his", "she", "her"})
 _ROLE_WINDOW = 6
 """Tokens before a person's name searched for a title that gives the role."""
@@ -114,6 +116,15 @@ def load_agents(path: Path | None = None) -> dict[tuple[str, ...], str]:
         return {tuple(word.split()): role for word, role in rows}
 
 
+def load_regions(path: Path | None = None) -> dict[str, str]:
+    """Words naming a group of countries → CAMEO region code (``data/regions.tsv``)."""
+    source = Path(str(path or _DATA / "regions.tsv"))
+    with source.open(encoding="utf-8", newline="") as handle:
+        rows = csv.reader((line for line in handle if not line.startswith("#")), delimiter="\t")
+        next(rows)
+        return {word: region for word, region in rows}
+
+
 def load_seats(path: Path | None = None) -> frozenset[str]:
     """Cities that stand for the international body seated there (``data/seats.txt``)."""
     source = Path(str(path or _DATA / "seats.txt"))
@@ -129,6 +140,7 @@ class ActorCoder:
         self._gazetteer = gazetteer
         self._agents = agents if agents is not None else load_agents()
         self._seats = seats if seats is not None else load_seats()
+        self._regions = load_regions()
 
     def role_of(self, tokens: list[Token]) -> str | None:
         """The role named by the last agent word (or two-word agent) among ``tokens``."""
@@ -174,6 +186,9 @@ class ActorCoder:
     def actor(self, token: Token, context: ArticleContext, offset: int) -> Actor | None:
         """The actor a token (the head of a subject or object phrase) stands for, if any."""
         char = offset + token.idx
+        region = self._region(token, context, offset)
+        if region is not None:
+            return region
         if token.lower_ in _HE:
             person = context.last_person_before(char)
             return self._person(person, context, None, offset) if person else None
@@ -203,6 +218,25 @@ class ActorCoder:
             # "The Interior Ministry", "the Border Guard": a named body of no stated country
             # is still read by its agent word, like any common noun phrase.
         return self._described(token, context, offset)
+
+    def _region(self, token: Token, context: ArticleContext, offset: int) -> Actor | None:
+        """A group of countries: "the West" (WST), "Western countries" (WST), "Western
+        governments" (WSTGOV), "several EU governments" (EURGOV, the member states)."""
+        text = " ".join(t.text for t in token.subtree)
+        if token.pos_ == "PROPN" and token.lower_ in self._regions and not list(token.children
+                                                                              )[1:]:
+            return _actor(self._regions[token.lower_], None, text)
+        if token.tag_ not in ("NNS", "NNPS") or token.lemma_.lower() not in _MEMBER_NOUNS:
+            return None
+        for child in token.children:
+            if child.dep_ not in ("amod", "compound", "nmod"):
+                continue
+            mention = context.mention_at(offset + child.idx)
+            word = (mention.entity_name if mention is not None else child.text).lower()
+            region = self._regions.get(word) or self._regions.get(child.lower_)
+            if region is not None:
+                return _actor(region, self.role_of([token]), text)
+        return None
 
     def _person(self, mention: Mention, context: ArticleContext, token: Token | None,
                 offset: int) -> Actor:

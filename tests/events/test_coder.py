@@ -277,3 +277,9 @@ def test_brussels_stands_for_the_eu(events_of):
     events = events_of("Brussels urged the Georgian authorities to respect the right to "
                        "peaceful assembly.")
     assert any(e.actor1.code == "IGO" and e.cameo_root == "02" for e in events)
+
+
+def test_groups_of_countries_take_region_codes(events_of):
+    events = events_of("The United States and several EU governments have also asked Pristina "
+                       "to postpone the reopening.")
+    assert {e.actor1.code for e in events} == {"USA", "EURGOV"}
