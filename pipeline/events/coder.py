@@ -55,6 +55,9 @@ COMMITMENT_VERBS = frozenset({"agree", "pledge", "promise", "vow", "offer", "com
 INTENT_BY_ROOT = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035"}
 """CAMEO's "express intent to ..." code for the root of the promised act: agreeing to meet
 is 036, to cooperate materially 031, to give aid 033; anything else 030."""
+INTENT = "030"
+READY_WORDS = frozenset({"ready", "prepared", "willing", "open", "eager", "keen"})
+"""Being ready, prepared or willing to act states an intent to (03x), as agreeing does."""
 JOINT_ROOTS = frozenset({"03", "04", "05", "06"})
 """Intent to cooperate, consult, diplomatic and material cooperation: done together, so
 "A and B signed an agreement" is an act of each towards the other."""
@@ -225,6 +228,8 @@ def _subject(verb: Token, depth: int = 0) -> tuple[list[Token], bool]:
         return _with_conjuncts(head), passive
     if passive:
         return [], True
+    if verb.dep_ == "xcomp" and verb.head.dep_ == "acomp" and depth < 3:
+        return _subject(verb.head.head, depth + 1)[0], False  # "Yerevan was ready to sign"
     if depth < 3 and verb.dep_ in ("xcomp", "conj", "advcl", "pcomp", "ccomp") and (
             verb.head.pos_ in ("VERB", "AUX")):
         if verb.dep_ == "xcomp" and _children(verb.head, "nsubjpass"):
@@ -382,15 +387,28 @@ class EventCoder:
                 return (Trigger(trigger.lemma, trigger.pos, None, None, ACCUSE), token,
                         pairs) if pairs else None
         if token.pos_ == "VERB" and token.lemma_ in COMMITMENT_VERBS:
-            promised = [(x, t) for x in _children(token, "xcomp")
-                        if (t := self._trigger(x)) is not None]
+            acts = _children(token, "xcomp")
+            acts += [x for act in acts for x in _children(act, "xcomp")]  # "keep talking"
+            promised = [(x, t) for x in acts if (t := self._trigger(x)) is not None]
             if promised:
                 # "Paris agreed to supply Yerevan with radars": an intent to give aid.
                 act, act_trigger = promised[0]
                 consumed.add(act.i)
-                intent = INTENT_BY_ROOT.get(act_trigger.cameo[:2], "030")
+                intent = INTENT_BY_ROOT.get(act_trigger.cameo[:2], INTENT)
                 return (Trigger(trigger.lemma, trigger.pos, None, None, intent), token,
                         self._verb_actors(act, context, offset))
+            if acts and not any(self._trigger(o) for o in _children(acts[0], "dobj")):
+                # "pledged to deploy missile systems to the Philippines": an intent, towards
+                # whom the promised act is done
+                return (Trigger(trigger.lemma, trigger.pos, None, None, INTENT), token,
+                        self._verb_actors(acts[0], context, offset))
+        if token.pos_ == "VERB" and token.dep_ == "xcomp" and token.head.lemma_.lower() in (
+                READY_WORDS) and token.head.dep_ == "acomp":
+            # "Yerevan was ready to sign a peace treaty", "prepared to host talks": an intent
+            intent = INTENT_BY_ROOT.get(trigger.cameo[:2], INTENT)
+            pairs = self._verb_actors(token, context, offset)
+            return (Trigger(trigger.lemma, trigger.pos, None, None, intent), token,
+                    pairs) if pairs else None
         if token.pos_ == "VERB":
             if token.lemma_ in LIGHT_VERBS and any(
                     self._trigger(obj) for obj in _children(token, "dobj", "nsubjpass")):
@@ -405,6 +423,12 @@ class EventCoder:
                     LIGHT_VERBS | RECEIVING_VERBS) and self._trigger(slot.head):
                 return None  # "denied these allegations": the verb's event says it all
             pairs = self._noun_actors(token, context, offset)
+            light = slot.head
+            if slot.dep_ == "dobj" and light.lemma_ in LIGHT_VERBS and light.dep_ == "xcomp" \
+                    and light.head.dep_ == "acomp" and light.head.lemma_.lower() in READY_WORDS:
+                # "Yerevan was ready to sign a peace treaty": the intent to sign one
+                trigger = Trigger(trigger.lemma, trigger.pos, None, None,
+                                  INTENT_BY_ROOT.get(trigger.cameo[:2], INTENT))
         if trigger.pattern and token.lemma_ not in FUTURE_HEADS:
             consumed.update(c.i for c in token.subtree if c.lemma_.lower() == trigger.pattern)
         return (trigger, token, pairs) if pairs else None
@@ -520,11 +544,17 @@ class EventCoder:
             sources = subjects
             for obj in _children(verb, "dobj"):
                 targets.extend(_with_conjuncts(obj))
+            if not any(self._target(t, context, offset)
+                       for t in self._groups(_referents(targets), context, offset)):
+                # "supplied weapons to Ukraine", "deploy missile systems to the Philippines":
+                # when the object is a thing, the one it goes to is the target
+                targets = []
             if not targets:
                 targets = [t for _prep, pobj in _pobjs(verb, TARGET_PREPS)
                            for t in _with_conjuncts(pobj)]
             if not targets and verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN") \
-                    and _children(verb, "nsubj"):
+                    and _children(verb, "nsubj") and not any(
+                        t.tag_ in ("WDT", "WP", "WP$") for t in verb.subtree):
                 # "an offer Pyongyang refused": the object is the noun the clause hangs on
                 targets = [verb.head]
         return self._pairs(sources, targets, context, offset)

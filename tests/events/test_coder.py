@@ -283,3 +283,14 @@ def test_groups_of_countries_take_region_codes(events_of):
     events = events_of("The United States and several EU governments have also asked Pristina "
                        "to postpone the reopening.")
     assert {e.actor1.code for e in events} == {"USA", "EURGOV"}
+
+
+@pytest.mark.parametrize("text", [
+    "U.S. Defense Secretary Pete Hegseth has pledged to deploy additional missile systems to "
+    "the Philippines.",
+    "Armenian Foreign Minister Ararat Mirzoyan said Yerevan was ready to sign a peace treaty "
+    "with Azerbaijan.",
+], ids=["pledged-to-deploy", "ready-to-sign"])
+def test_promising_or_being_ready_to_act_is_an_intent(events_of, text):
+    events = events_of(text)
+    assert events and all(e.cameo_root == "03" and e.actor2 is not None for e in events)
