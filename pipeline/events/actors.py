@@ -219,6 +219,22 @@ class ActorCoder:
             # is still read by its agent word, like any common noun phrase.
         return self._described(token, context, offset)
 
+    def members(self, token: Token, context: ArticleContext, offset: int) -> list[Actor]:
+        """The actors a plural role noun over several countries stands for, one a country:
+        "the foreign ministers of Armenia and Azerbaijan" → ARMGOV, AZEGOV."""
+        role = self.role_of([token]) if token.tag_ in ("NNS", "NNPS") else None
+        if role is None:
+            return []
+        for prep in token.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                    countries = [self._country_of(c, context, offset)
+                                 for c in [pobj, *pobj.conjuncts]]
+                    if len(countries) > 1 and all(countries):
+                        text = " ".join(t.text for t in token.subtree)
+                        return [_actor(c, role, text) for c in countries]
+        return []
+
     def _region(self, token: Token, context: ArticleContext, offset: int) -> Actor | None:
         """A group of countries: "the West" (WST), "Western countries" (WST), "Western
         governments" (WSTGOV), "several EU governments" (EURGOV, the member states)."""

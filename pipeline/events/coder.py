@@ -516,12 +516,14 @@ class EventCoder:
                offset: int) -> list[tuple[Actor, Actor | None]]:
         sources = self._groups(_referents(sources), context, offset)
         targets = self._groups(_referents(targets), context, offset)
-        actors1 = [a for a in (self.actors.actor(t, context, offset) for t in sources)
+        actors1 = [a for t in sources for a in (self.actors.members(t, context, offset)
+                                                 or [self.actors.actor(t, context, offset)])
                    if a and _identified(a)]
         # Both sides must be known by country (or as an international body): a role alone
         # ("its troops", "the court") is a half-resolved actor, not one to code.
-        actors2 = [a for t in targets if (a := self._target(t, context, offset))
-                   and _identified(a)]
+        actors2 = [a for t in targets for a in (self.actors.members(t, context, offset)
+                                                 or [self._target(t, context, offset)])
+                   if a and _identified(a)]
         actors2 = [a for a in actors2 if all(a.code != b.code or a.text != b.text
                                              for b in actors1)]
         return [(a1, a2) for a1 in actors1 for a2 in (actors2 or [None])]

@@ -294,3 +294,10 @@ def test_groups_of_countries_take_region_codes(events_of):
 def test_promising_or_being_ready_to_act_is_an_intent(events_of, text):
     events = events_of(text)
     assert events and all(e.cameo_root == "03" and e.actor2 is not None for e in events)
+
+
+def test_a_role_over_several_countries_is_one_actor_a_country(events_of):
+    events = events_of("Angolan President João Lourenço will host the presidents of the "
+                       "Democratic Republic of Congo and Rwanda in Luanda next week.")
+    assert set(_codes(events)) == {("043", "AGOGOV", "CODGOV"),
+                                           ("043", "AGOGOV", "RWAGOV")}
