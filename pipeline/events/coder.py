@@ -96,8 +96,8 @@ disapproving, cutting ties, coercing, assaulting, fighting. Without a target the
 lost who was acted on, and the event is not coded rather than coded half (CAMEO events are
 dyadic). Statements, appeals, consultations, rejections, threats, protests and shows of
 force can stand alone ("Azerbaijan denies ...", "urged restraint", "troops were mobilised")."""
-COUNTED_NOUNS = frozenset({"dozen", "hundred", "thousand", "group", "number", "member",
-                           "handful", "team", "delegation", "unit"})
+COUNTED_NOUNS = frozenset({"dozen", "ten", "hundred", "thousand", "million", "group",
+                           "number", "member", "handful", "team", "delegation", "unit"})
 """Nouns that count the actors after "of": "dozens of protesters", "a group of activists"."""
 ALLEGING_VERBS = frozenset({"claim", "allege"})
 ACCUSE = "112"
@@ -164,10 +164,14 @@ def _referents(tokens: list[Token]) -> list[Token]:
         named = [a for a in _children(token, "appos") if a.ent_type_ in _ACTOR_ENTITY_TYPES]
         if named and token.ent_type_ not in _ACTOR_ENTITY_TYPES:
             token = named[0]  # "its ally Russia", "the bloc's envoy, Miroslav Lajčák"
-        if token.ent_type_ == "CARDINAL" or token.lemma_.lower() in COUNTED_NOUNS:
-            # "dozens of protesters", "a group of activists": the people counted
+        for _ in range(3):
+            if token.ent_type_ != "CARDINAL" and token.lemma_.lower() not in COUNTED_NOUNS:
+                break
+            # "dozens of protesters", "tens of thousands of people": the people counted
             counted = [pobj for _prep, pobj in _pobjs(token, frozenset({"of"}))]
-            token = counted[0] if counted else token
+            if not counted:
+                break
+            token = counted[0]
         if token.lemma_.lower() in SUMMARY_NOUNS and token.left_edge.i > 0 and (
                 token.doc[token.left_edge.i - 1].text == ","):
             clause = next((a for a in token.ancestors if a.pos_ in ("VERB", "AUX")
