@@ -53,11 +53,17 @@ def _without_repeated_mentions(events: list[CodedEvent]) -> list[CodedEvent]:
     # "Wang's visit", with no destination, where the article also reports Wang's visit to
     # Russia: the same visit, named without its target (before or after the full report).
     targeted = {(e.cameo_code, e.actor1.code, e.negated) for e in events if e.actor2}
+    # "Tehran's refusal to cooperate" where a clause says Iran refused: the guideline codes an
+    # event noun only when no clause of the article states the same event (same kind of act,
+    # same actor's country).
+    stated = {(e.cameo_root, e.actor1.country) for e in events if not e.nominal}
     kept = []
     for event in events:
         key = (event.cameo_code, event.actor1.code,
                event.actor2.code if event.actor2 else None, event.negated)
         again = key in seen or (event.actor2 is None and key[:2] + key[3:] in targeted)
+        again = again or (event.actor2 is None
+                          and (event.cameo_root, event.actor1.country) in stated)
         if again and event.nominal:
             continue
         seen.add(key)

@@ -301,3 +301,9 @@ def test_a_role_over_several_countries_is_one_actor_a_country(events_of):
                        "Democratic Republic of Congo and Rwanda in Luanda next week.")
     assert set(_codes(events)) == {("043", "AGOGOV", "CODGOV"),
                                            ("043", "AGOGOV", "RWAGOV")}
+
+
+def test_an_event_noun_after_the_clause_that_states_it_is_not_coded_again(events_of):
+    events = events_of("Iran refused to cooperate with the inspectors. Western diplomats said "
+                       "Tehran's refusal to cooperate deepened their concerns.")
+    assert [e.nominal for e in events if e.cameo_root == "12"] == [False]
