@@ -174,8 +174,9 @@ def backfill_flow(source: str, start: datetime, end: datetime, window: str = "1d
             if plan.undated:
                 logger.warning("%d articles of %s have no date: no window selects them",
                                plan.undated, spec.name)
-        # One model for every window; on Dask it travels to the workers by its settings.
-        analyzer = Analyzer(settings) if todo else None
+        # One model for every window in process. Not on Dask: Prefect sends a flow's parameters
+        # with each task it submits, and an analyzer reloads its model wherever it lands.
+        analyzer = Analyzer(settings) if todo and not settings.dask_address else None
         for row in todo:
             _run_window(engine, spec, row, file_plan, settings, report, lease, analyzer)
     finally:
