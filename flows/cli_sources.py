@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from datetime import datetime
 from typing import Annotated
 
@@ -227,4 +228,9 @@ def serve(
                   "process, with no UI and no history after it stops. For production, run "
                   "`prefect server start` and set PREFECT_API_URL (see README).",
                   highlight=False)
-    prefect_serve(*deployments, limit=limit)
+    # Prefect's serve shuts down cleanly on SIGTERM but was seen to hang on SIGINT (Ctrl-C),
+    # so Ctrl-C is turned into SIGTERM. Schedules are paused on the way out only on a durable
+    # server: a temporary one stops with this process (and gets Ctrl-C too).
+    signal.signal(signal.SIGINT, lambda *_: os.kill(os.getpid(), signal.SIGTERM))
+    prefect_serve(*deployments, limit=limit,
+                  pause_on_shutdown=bool(os.environ.get("PREFECT_API_URL")))
