@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
+import subprocess
+import sys
+import time
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -195,42 +200,87 @@ def backfill(
         raise typer.Exit(1)
 
 
+def _start_prefect_server(port: int) -> subprocess.Popen[bytes]:
+    """A Prefect server with its scheduler on 127.0.0.1:``port``, in its own process group so
+    that Ctrl-C reaches only ``serve``, which then stops it last."""
+    import httpx
+
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            raise RunError(f"port {port} is in use: if a Prefect server runs there, set "
+                           f"PREFECT_API_URL=http://127.0.0.1:{port}/api; else pass "
+                           "--prefect-port")
+    log = open(os.devnull, "wb")  # noqa: SIM115 - handed to the child process
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "prefect"), "server", "start", "--host",
+         "127.0.0.1", "--port", str(port)], stdout=log, stderr=log, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RunError(f"the Prefect server exited at start (code {process.returncode}); "
+                           f"try `prefect server start --port {port}` to see why")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=2).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    process.terminate()
+    raise RunError("the Prefect server did not answer within 120 s")
+
+
 @app.command()
 def serve(
     db: DbOption = None, config: ConfigOption = None,
     limit: Annotated[int | None, typer.Option(
         help="At most this many flow runs at once in this process.", min=1)] = None,
+    prefect_port: Annotated[int, typer.Option(
+        help="Port of the Prefect server started when PREFECT_API_URL is not set.")] = 4200,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect logs.")] = False,
 ) -> None:
-    """Serve every scheduled source (and an on-demand backfill deployment) from this process,
-    with Prefect's serve: no work pool or worker needed. Ctrl-C stops it."""
+    """Run every scheduled source on its schedule from this process (Prefect's serve), plus
+    an on-demand backfill deployment: no work pool or worker needed. Without PREFECT_API_URL
+    it starts a local Prefect server (UI on --prefect-port) and stops it on exit. Ctrl-C
+    stops it."""
     settings = _settings(config, database_url=db)
     engine = _engine(settings)
     # Scheduled runs start in child processes, which resolve settings from the environment.
     os.environ["NEWSFLOW_DATABASE_URL"] = settings.database_url
     _quiet_prefect(verbose)
-    from prefect import serve as prefect_serve
-
-    from flows.deployments import deployments_for
     from pipeline.registry import list_sources
 
     sources = list_sources(engine)
-    deployments = deployments_for(sources)
     scheduled = [s for s in sources if s.schedule and s.enabled]
     if not scheduled:
         err.print("no source has a schedule yet (newsflow sources add NAME --feed URL); "
                   "serving the backfill deployment only", highlight=False)
+    server = None
+    if not os.environ.get("PREFECT_API_URL"):
+        # Prefect's temporary in-process server runs no scheduler, so nothing would ever run.
+        try:
+            server = _start_prefect_server(prefect_port)
+        except RunError as exc:
+            raise _fail(str(exc)) from exc
+        os.environ["PREFECT_API_URL"] = f"http://127.0.0.1:{prefect_port}/api"
+        out.print(f"started a Prefect server: UI at http://127.0.0.1:{prefect_port}",
+                  highlight=False)
+    from prefect import serve as prefect_serve
+
+    from flows.deployments import deployments_for
+
+    deployments = deployments_for(sources)
     for source in scheduled:
         out.print(f"serving {source.name}: {source.kind} every {source.schedule}",
                   highlight=False)
-    if not os.environ.get("PREFECT_API_URL"):
-        err.print("PREFECT_API_URL is not set: Prefect runs a temporary server inside this "
-                  "process, with no UI and no history after it stops. For production, run "
-                  "`prefect server start` and set PREFECT_API_URL (see README).",
-                  highlight=False)
     # Prefect's serve shuts down cleanly on SIGTERM but was seen to hang on SIGINT (Ctrl-C),
-    # so Ctrl-C is turned into SIGTERM. Schedules are paused on the way out only on a durable
-    # server: a temporary one stops with this process (and gets Ctrl-C too).
+    # so Ctrl-C is turned into SIGTERM; on the way out it pauses the schedules.
     signal.signal(signal.SIGINT, lambda *_: os.kill(os.getpid(), signal.SIGTERM))
-    prefect_serve(*deployments, limit=limit,
-                  pause_on_shutdown=bool(os.environ.get("PREFECT_API_URL")))
+    try:
+        prefect_serve(*deployments, limit=limit)
+    finally:
+        if server is not None:
+            server.terminate()
+            try:
+                server.wait(30)
+            except subprocess.TimeoutExpired:
+                server.kill()
