@@ -672,6 +672,9 @@ ADDED_VERBS = """
     open +fire 190
     wage +war 190
     launch +invasion 192
+    # launching missiles or rockets is firing them: an attack when fired at someone, a show of
+    # force when fired at no one (the coder decides; see TARGETLESS_FIRE in coder.py)
+    launch +missile|rocket 190
     violate|break +ceasefire|truce 196
 """
 
@@ -728,6 +731,8 @@ ADDED_NOUNS = """
     riot 145
     # force posture
     drill 150
+    # PETRARCH's PATROL verb is 150 (demonstrate military power); its noun is the same act
+    patrol 150
     exercise +military|naval 150
     game +war 150
     drill|exercise +joint|combined|bilateral|trilateral 062

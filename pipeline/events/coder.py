@@ -113,6 +113,10 @@ happened: the guideline leaves analysts' speculation uncoded."""
 PURPOSE_ROOTS = frozenset({"04"})
 """Consultations whose purpose clause is only their agenda: "will travel to Lisbon to meet
 Costa", "will meet Lavrov to discuss the war" are a visit and a meeting."""
+FIRING_VERBS = frozenset({"fire", "launch", "test"})
+SHOW_OF_FORCE = "150"
+"""Weapons fired or launched at no one ("fired two missiles off its east coast") demonstrate
+military power (CAMEO 150); fired at someone, they are an attack (19x)."""
 MAX_SENTENCE_TOKENS = 150
 """Longer "sentences" are run-ons or lists, where the parse is not worth trusting."""
 MAX_EVENTS_PER_TRIGGER = 6
@@ -433,6 +437,12 @@ class EventCoder:
                 # "Yerevan was ready to sign a peace treaty": the intent to sign one
                 trigger = Trigger(trigger.lemma, trigger.pos, None, None,
                                   INTENT_BY_ROOT.get(trigger.cameo[:2], INTENT))
+        if pairs and token.pos_ == "VERB" and token.lemma_ in FIRING_VERBS \
+                and trigger.cameo[:2] == "19" and all(a2 is None for _a1, a2 in pairs) \
+                and not any(self._trigger(o) for o in _children(token, "dobj")):
+            # "North Korea fired two missiles into the sea": a show of force, not an attack
+            trigger = Trigger(trigger.lemma, trigger.pos, trigger.particle, trigger.pattern,
+                              SHOW_OF_FORCE)
         if trigger.pattern and token.lemma_ not in FUTURE_HEADS:
             consumed.update(c.i for c in token.subtree if c.lemma_.lower() == trigger.pattern)
         return (trigger, token, pairs) if pairs else None

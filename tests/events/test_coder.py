@@ -307,3 +307,11 @@ def test_an_event_noun_after_the_clause_that_states_it_is_not_coded_again(events
     events = events_of("Iran refused to cooperate with the inspectors. Western diplomats said "
                        "Tehran's refusal to cooperate deepened their concerns.")
     assert [e.nominal for e in events if e.cameo_root == "12"] == [False]
+
+
+def test_weapons_fired_at_no_one_are_a_show_of_force(events_of):
+    codes = _codes(events_of("North Korea fired two missiles off its east coast. "
+                             "North Korea fired rockets at South Korea."))
+    assert ("150", "PRK", None) in codes
+    assert not any(code.startswith("19") and target is None for code, _a1, target in codes)
+    assert any(code.startswith("19") and target == "KOR" for code, _a1, target in codes)
