@@ -70,6 +70,9 @@ class ArticleContext:
     main_country: str | None = None
     """The country the article is mostly about: the one its places and nationalities name
     most. A minister or police force without a stated country is taken to be its."""
+    doers: dict[str, Actor] = field(default_factory=dict)
+    """Who last did each kind of act (CAMEO root) in the sentences coded so far: "the
+    sanctions", named without their owner, are the sanctions the article reported."""
 
     def __post_init__(self) -> None:
         self.mentions = sorted((m for m in self.mentions if m.section == "body"),
@@ -158,12 +161,20 @@ class ActorCoder:
         """The country of the title right before a name: "German Chancellor", "Kosovo Prime
         Minister", "Chinese foreign ministry spokesman"; ``IGO`` for an international body's
         official ("UN Secretary-General")."""
-        for word in reversed(_title_words(doc, start)):
+        words = _title_words(doc, start)
+        for word in reversed(words):
             if self._is_igo(word, context, offset):
                 return IGO
             country = self._country_of(word, context, offset)
             if country:
                 return country
+        first = words[0].i if words else start
+        if first >= 2 and doc[first - 1].lower_ == "whose":
+            # "Slovakia, whose Prime Minister Robert Fico ...": "whose" follows the noun it
+            # stands for, and the title is that country's
+            before = doc[first - 2]
+            antecedent = doc[first - 3] if before.is_punct and first >= 3 else before
+            return self._country_of(antecedent, context, offset)
         return None
 
     def learn_roles(self, doc: Doc, context: ArticleContext, offset: int) -> None:

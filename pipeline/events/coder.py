@@ -113,6 +113,15 @@ happened: the guideline leaves analysts' speculation uncoded."""
 PURPOSE_ROOTS = frozenset({"04"})
 """Consultations whose purpose clause is only their agenda: "will travel to Lisbon to meet
 Costa", "will meet Lavrov to discuss the war" are a visit and a meeting."""
+CRITICAL_PREDICATES = frozenset({"illegal", "unlawful", "illegitimate", "unacceptable",
+                                 "unjustified", "unjust", "wrong", "irresponsible", "reckless",
+                                 "provocative", "outrageous", "shameful", "absurd",
+                                 "counterproductive", "destabilising", "destabilizing"})
+"""Saying that someone or their act "was illegal", "is unacceptable" criticises them (111)."""
+CRITICISE = "111"
+OBJECTING_ROOTS = frozenset({"10", "11", "12"})
+"""Disapproving, criticising, rejecting: objecting to a hostile act (a threat, a sanction, an
+attack; roots 13-20) named only as "the <act>" objects to whoever the article said did it."""
 FIRING_VERBS = frozenset({"fire", "launch", "test"})
 SHOW_OF_FORCE = "150"
 """Weapons fired or launched at no one ("fired two missiles off its east coast") demonstrate
@@ -254,6 +263,12 @@ def _subject(verb: Token, depth: int = 0) -> tuple[list[Token], bool]:
     return [], passive
 
 
+def _criticised(clause: Token) -> bool:
+    """Whether a clause calls its subject illegal, unacceptable or the like, unnegated."""
+    return clause.lemma_ == "be" and not _children(clause, "neg") and any(
+        a.lower_ in CRITICAL_PREDICATES for a in _children(clause, "acomp"))
+
+
 def _governors(token: Token) -> Iterator[Token]:
     """The verbs that govern a trigger through xcomp/pcomp chains ("declined to comment",
     "refrained from criticizing", "is expected to meet")."""
@@ -372,9 +387,12 @@ class EventCoder:
             # "X said Y attacked Z": the attack is the event, not the saying; but "did not say
             # why" is a refusal to comment of its own.
             events = [e for e in events if e.trigger not in REPORTING_VERBS
-                      or e.cameo_code == DECLINE_COMMENT]
-        return [e for e in events if e.cameo_code != BARE_STATEMENT
-                and (e.actor2 is not None or e.cameo_root not in DIRECTED_ROOTS)]
+                      or e.cameo_code in (DECLINE_COMMENT, CRITICISE)]
+        events = [e for e in events if e.cameo_code != BARE_STATEMENT
+                  and (e.actor2 is not None or e.cameo_root not in DIRECTED_ROOTS)]
+        for event in events:
+            context.doers[event.cameo_root] = event.actor1
+        return events
 
     def _code_token(self, token: Token, context: ArticleContext, offset: int,
                     consumed: set[int]) -> tuple[Trigger, Token, Pairs] | None:
@@ -393,6 +411,16 @@ class EventCoder:
                 sources, _passive = _subject(token)
                 pairs = self._pairs(sources, accused, context, offset)
                 return (Trigger(trigger.lemma, trigger.pos, None, None, ACCUSE), token,
+                        pairs) if pairs else None
+        if token.pos_ == "VERB" and token.lemma_ in REPORTING_VERBS:
+            judged = [s for c in _children(token, "ccomp") if _criticised(c)
+                      for s in _children(c, "nsubj")]
+            if judged:
+                # "The Kremlin said the sanctions were illegal": criticism of whoever (or
+                # whose act) is called illegal
+                sources, _passive = _subject(token)
+                pairs = self._pairs(sources, judged, context, offset)
+                return (Trigger(trigger.lemma, trigger.pos, None, None, CRITICISE), token,
                         pairs) if pairs else None
         if token.pos_ == "VERB" and token.lemma_ in COMMITMENT_VERBS:
             acts = _children(token, "xcomp")
@@ -524,6 +552,15 @@ class EventCoder:
                 found = self.actors.actor(owner, context, offset)
                 if found is not None:
                     return found
+            act = self._trigger(token)
+            judged = self._trigger(token.head) if token.dep_ == "dobj" else None
+            objected = (judged is not None and judged.cameo[:2] in OBJECTING_ROOTS) or (
+                token.dep_ == "nsubj" and _criticised(token.head))
+            if act is not None and act.cameo[:2] >= "13" and objected and not owners \
+                    and any(d.lower_ == "the" for d in _children(token, "det")):
+                # "criticised the sanctions", owner unnamed: the sanctions the article
+                # reported, and their doer is the one criticised
+                return context.doers.get(act.cameo[:2])
         return actor
 
     def _pairs(self, sources: list[Token], targets: list[Token], context: ArticleContext,

@@ -315,3 +315,23 @@ def test_weapons_fired_at_no_one_are_a_show_of_force(events_of):
     assert ("150", "PRK", None) in codes
     assert not any(code.startswith("19") and target is None for code, _a1, target in codes)
     assert any(code.startswith("19") and target == "KOR" for code, _a1, target in codes)
+
+
+def test_calling_an_act_illegal_criticises_its_doer(events_of):
+    codes = _codes(events_of("Russia said Ukraine's attacks were unacceptable. "
+                             "China said the talks were not illegal."))
+    assert ("111", "RUS", "UKR") in codes
+    assert not any(code == "111" and a1 == "CHN" for code, a1, _a2 in codes)
+
+
+def test_the_act_named_without_owner_is_the_one_reported(events_of):
+    codes = _codes(events_of("The European Union imposed sanctions on Iran. "
+                             "Iranian Foreign Minister Abbas Araghchi condemned the sanctions."))
+    assert ("163", "IGO", "IRN") in codes
+    assert any(code[:2] == "11" and a1 == "IRNGOV" and a2 == "IGO" for code, a1, a2 in codes)
+
+
+def test_whose_gives_a_title_the_country_before_it(events_of):
+    codes = _codes(events_of("Slovakia, whose Prime Minister Robert Fico has criticised "
+                             "Ukraine, did not attend the summit."))
+    assert ("111", "SVKGOV", "UKR") in codes
