@@ -96,6 +96,9 @@ disapproving, cutting ties, coercing, assaulting, fighting. Without a target the
 lost who was acted on, and the event is not coded rather than coded half (CAMEO events are
 dyadic). Statements, appeals, consultations, rejections, threats, protests and shows of
 force can stand alone ("Azerbaijan denies ...", "urged restraint", "troops were mobilised")."""
+JUDGING_ROOTS = frozenset({"05", "11"})
+"""Praise and criticism of an act ("welcomed the meeting", "condemned the violation") stand
+without a target when no one the act is done by or to is named: the act is what is judged."""
 COUNTED_NOUNS = frozenset({"dozen", "ten", "hundred", "thousand", "million", "group",
                            "number", "member", "handful", "team", "delegation", "unit"})
 """Nouns that count the actors after "of": "dozens of protesters", "a group of activists"."""
@@ -373,6 +376,7 @@ class EventCoder:
             return []  # headlines in capitals parse as strings of proper nouns
         events: list[CodedEvent] = []
         consumed: set[int] = set()
+        judging: set[int] = set()  # events that judge an act and may name no one judged
         for token in sentence:
             if token.i in consumed:
                 continue
@@ -383,13 +387,17 @@ class EventCoder:
             for actor1, actor2 in _joint(pairs, trigger)[:MAX_EVENTS_PER_TRIGGER]:
                 events.append(self._event(event_token, trigger, actor1, actor2, sentence,
                                           sentence_index, offset, context, anchor))
+                if trigger.cameo[:2] in JUDGING_ROOTS and event_token.pos_ == "VERB" and any(
+                        self._trigger(o) for o in _children(event_token, "dobj", "nsubjpass")):
+                    judging.add(id(events[-1]))
         if any(e.trigger not in REPORTING_VERBS for e in events):
             # "X said Y attacked Z": the attack is the event, not the saying; but "did not say
             # why" is a refusal to comment of its own.
             events = [e for e in events if e.trigger not in REPORTING_VERBS
                       or e.cameo_code in (DECLINE_COMMENT, CRITICISE)]
         events = [e for e in events if e.cameo_code != BARE_STATEMENT
-                  and (e.actor2 is not None or e.cameo_root not in DIRECTED_ROOTS)]
+                  and (e.actor2 is not None or e.cameo_root not in DIRECTED_ROOTS
+                       or id(e) in judging)]
         for event in events:
             context.doers[event.cameo_root] = event.actor1
         return events

@@ -335,3 +335,9 @@ def test_whose_gives_a_title_the_country_before_it(events_of):
     codes = _codes(events_of("Slovakia, whose Prime Minister Robert Fico has criticised "
                              "Ukraine, did not attend the summit."))
     assert ("111", "SVKGOV", "UKR") in codes
+
+
+def test_welcoming_an_act_needs_no_target(events_of):
+    codes = _codes(events_of("U.S. Secretary of State Antony Blinken welcomed the meeting. "
+                             "U.S. Secretary of State Antony Blinken welcomed the weather."))
+    assert codes.count(("051", "USAGOV", None)) == 1
