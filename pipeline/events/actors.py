@@ -336,6 +336,14 @@ class ActorCoder:
                             country = country or self._country_of(word, context, offset)
         if role is None:
             return None
+        if country is None and len(phrase) == 1 and [c.lower_ for c in token.children] == [
+                "the"]:
+            # "the ministers", after "European Union foreign ministers": the same people,
+            # named in full earlier
+            for earlier in reversed(token.doc[:token.i]):
+                if earlier.lemma_ == token.lemma_ and earlier.pos_ == token.pos_ and any(
+                        c.dep_ in ("compound", "amod", "poss", "nmod") for c in earlier.children):
+                    return self._described(earlier, context, offset)
         return _actor(country or context.main_country, role,
                       " ".join(t.text for t in token.subtree))
 

@@ -177,6 +177,11 @@ def _referents(tokens: list[Token]) -> list[Token]:
                 "ccomp") and _children(token.head.head, "nsubj"):
             # "Burundi said it was withdrawing": the speaker speaks of itself
             token = _children(token.head.head, "nsubj")[0]
+        if token.lower_ == "them" and token.dep_ in ("dobj", "pobj"):
+            # "thanked the ministers and urged them to act": "them" is the plural object
+            # named last before it in the sentence
+            token = next((t for t in reversed(token.doc[token.sent.start:token.i])
+                          if t.dep_ in ("dobj", "pobj") and t.tag_ in ("NNS", "NNPS")), token)
         named = [a for a in _children(token, "appos") if a.ent_type_ in _ACTOR_ENTITY_TYPES]
         if named and token.ent_type_ not in _ACTOR_ENTITY_TYPES:
             token = named[0]  # "its ally Russia", "the bloc's envoy, Miroslav Lajčák"

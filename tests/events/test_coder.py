@@ -341,3 +341,11 @@ def test_welcoming_an_act_needs_no_target(events_of):
     codes = _codes(events_of("U.S. Secretary of State Antony Blinken welcomed the meeting. "
                              "U.S. Secretary of State Antony Blinken welcomed the weather."))
     assert codes.count(("051", "USAGOV", None)) == 1
+
+
+def test_the_role_noun_and_them_refer_back(events_of):
+    codes = _codes(events_of("European Union foreign ministers met in Brussels on Monday. "
+                             "Ukrainian Foreign Minister Andrii Sybiha thanked the ministers "
+                             "and urged them to target the shadow fleet."))
+    assert ("051", "UKRGOV", "IGO") in codes
+    assert ("020", "UKRGOV", "IGO") in codes
