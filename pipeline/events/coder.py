@@ -213,6 +213,9 @@ def _group_size(token: Token) -> int | None:
         for child in token.children:
             if child.dep_ in ("det", "predet", "nummod") and child.lower_ in GROUP_SIZES:
                 return GROUP_SIZES[child.lower_]
+    if token.lemma_.lower() in GROUP_NOUNS and any(
+            c.dep_ == "det" and c.lower_ == "neither" for c in token.children):
+        return 2  # "neither side disclosed": each of the two, in turn
     return None
 
 
@@ -300,6 +303,10 @@ def _negation_and_modality(token: Token) -> tuple[bool, str]:
     negated = negated or any(d.lower_ == "no" for o in _children(token, "dobj")
                              for d in _children(o, "det"))
     negated = negated or any(g.lemma_ in NEGATING_HEADS for g in chain[1:])
+    # "neither side disclosed", "no country has recognised": the negation sits on the subject
+    negated = negated or any(d.lower_ in ("neither", "no") for t in chain
+                             for subject in _children(t, "nsubj")
+                             for d in _children(subject, "det"))
     modality = "asserted"
     for t in chain:
         auxes = {a.lower_ for a in _children(t, "aux")}

@@ -349,3 +349,9 @@ def test_the_role_noun_and_them_refer_back(events_of):
                              "and urged them to target the shadow fleet."))
     assert ("051", "UKRGOV", "IGO") in codes
     assert ("020", "UKRGOV", "IGO") in codes
+
+
+def test_neither_side_is_each_of_the_two_negated(events_of):
+    codes = _codes(events_of("India and France signed a deal on Friday. "
+                             "Neither side disclosed the value of the contracts."))
+    assert ("011", "IND", None) in codes and ("011", "FRA", None) in codes
