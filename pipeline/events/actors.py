@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
@@ -27,6 +27,7 @@ CAMEO_COUNTRY = {"XKX": "KSV"}
 has no ISO code, is KSV in the CAMEO/Phoenix dictionaries (XKX elsewhere)."""
 
 IGO = "IGO"
+_PERSON_TITLE_ROLES = frozenset({"GOV"})
 _MEMBER_NOUNS = frozenset({"country", "government", "capital", "state", "nation", "power"})
 """Plural nouns for the member countries of a region or body."""
 _HE = frozenset({"he", "him", "his", "she", "her"})
@@ -97,7 +98,8 @@ class ArticleContext:
         Orbán"), when exactly one does."""
         i = bisect_right(self.starts, char) - 1
         found = {m.entity_name: m for m in self.mentions[:i + 1]
-                 if m.entity_type == "PERSON" and m.entity_name.split()[-1] == surname
+                 if (m.entity_type == "PERSON" or m.entity_name in self.person_roles)
+                 and m.entity_name.split()[-1] == surname
                  and m.entity_name != surname}
         return next(iter(found.values())) if len(found) == 1 else None
 
@@ -182,6 +184,14 @@ class ActorCoder:
         Vladimir Putin"), so a later "Putin" or "him" is coded RUSGOV too."""
         for token in doc:
             mention = context.mention_at(offset + token.idx)
+            if mention is not None and mention.entity_type == "ORG" \
+                    and offset + token.idx == mention.start_char \
+                    and len(mention.text.split()) > 1 and token.ent_iob_ == "B" \
+                    and self.role_of(_title_words(doc, token.i)) in _PERSON_TITLE_ROLES \
+                    and _title_words(doc, token.i)[-1].pos_ == "PROPN":
+                # "German Chancellor Olaf Scholz" tagged as an organization: a titled person,
+                # so that a later "Scholz" is known
+                mention = replace(mention, entity_type="PERSON")
             if (mention is not None and mention.entity_type == "PERSON"
                     and offset + token.idx == mention.start_char
                     and mention.entity_name not in context.person_roles):

@@ -355,3 +355,10 @@ def test_neither_side_is_each_of_the_two_negated(events_of):
     codes = _codes(events_of("India and France signed a deal on Friday. "
                              "Neither side disclosed the value of the contracts."))
     assert ("011", "IND", None) in codes and ("011", "FRA", None) in codes
+
+
+def test_a_titled_name_tagged_as_organization_is_a_person_for_the_surname(events_of):
+    codes = _codes(events_of("German Chancellor Olaf Scholz met Lula. Scholz urged Brazil to "
+                             "use its influence with Moscow to press for a withdrawal of "
+                             "Russian troops."))
+    assert ("020", "DEUGOV", "BRA") in codes
