@@ -27,6 +27,8 @@ CAMEO_COUNTRY = {"XKX": "KSV"}
 has no ISO code, is KSV in the CAMEO/Phoenix dictionaries (XKX elsewhere)."""
 
 IGO = "IGO"
+_AGENT_PARTICIPLES = frozenset({"drafted", "sponsored", "backed", "led", "brokered",
+                                "proposed", "funded", "supported", "authored"})
 _PERSON_TITLE_ROLES = frozenset({"GOV"})
 _MEMBER_NOUNS = frozenset({"country", "government", "capital", "state", "nation", "power"})
 """Plural nouns for the member countries of a region or body."""
@@ -239,6 +241,17 @@ class ActorCoder:
             # "The Interior Ministry", "the Border Guard": a named body of no stated country
             # is still read by its agent word, like any common noun phrase.
         return self._described(token, context, offset)
+
+    def compound_owner(self, token: Token) -> Actor | None:
+        """The country in a hyphenated participle the model kept as one word: "a
+        U.S.-drafted resolution", "the Russian-backed forces" stand for that country."""
+        head, dash, participle = token.text.rpartition("-")
+        if not dash or participle.lower() not in _AGENT_PARTICIPLES:
+            return None
+        ref = self._gazetteer.country(head, subdivisions=False)
+        if ref is None or ref.kind == "capital":
+            return None
+        return _actor(ref.alpha3, None, head, ref.country_name, "GPE")
 
     def members(self, token: Token, context: ArticleContext, offset: int) -> list[Actor]:
         """The actors a plural role noun over several countries stands for, one a country:

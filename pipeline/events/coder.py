@@ -572,6 +572,10 @@ class EventCoder:
                 found = self.actors.actor(owner, context, offset)
                 if found is not None:
                     return found
+            for modifier in modifiers:
+                found = self.actors.compound_owner(modifier) if modifier.dep_ == "amod" else None
+                if found is not None:
+                    return found  # "vetoed a U.S.-drafted resolution"
             act = self._trigger(token)
             judged = self._trigger(token.head) if token.dep_ == "dobj" else None
             objected = (judged is not None and judged.cameo[:2] in OBJECTING_ROOTS) or (

@@ -362,3 +362,8 @@ def test_a_titled_name_tagged_as_organization_is_a_person_for_the_surname(events
                              "use its influence with Moscow to press for a withdrawal of "
                              "Russian troops."))
     assert ("020", "DEUGOV", "BRA") in codes
+
+
+def test_a_country_in_a_hyphenated_participle_owns_the_thing(events_of):
+    codes = _codes(events_of("Russia and China vetoed a U.S.-drafted resolution in May."))
+    assert ("129", "RUS", "USA") in codes and ("129", "CHN", "USA") in codes
