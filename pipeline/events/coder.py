@@ -29,7 +29,8 @@ LIGHT_VERBS = frozenset({"hold", "have", "conduct", "impose", "issue", "make", "
                          "announce", "level", "file", "express", "voice", "give", "provide",
                          "offer", "deliver", "open", "resume"})
 RECEIVING_VERBS = frozenset({"face", "receive", "draw", "suffer", "come", "get"})
-NEGATING_HEADS = frozenset({"decline", "refuse", "refrain", "fail", "avoid", "reject"})
+NEGATING_HEADS = frozenset({"decline", "refuse", "refrain", "fail", "avoid", "reject",
+                            "unable"})
 FUTURE_HEADS = frozenset({"plan", "expect", "intend", "schedule", "prepare", "aim", "set",
                           "due", "poise"})
 FUTURE_AUX = frozenset({"will", "shall", "'ll"})
@@ -473,6 +474,14 @@ class EventCoder:
                     self._trigger(x) for x in _children(token, "xcomp")):
                 return None  # "plans to visit": the visit, in the future
             pairs = self._verb_actors(token, context, offset)
+            if trigger.pattern and pairs and all(a2 is None for _a1, a2 in pairs):
+                # "agreed on new sanctions against Iran": the target hangs on the object
+                objects = [o for c in token.children for o in [c, *_children(c, "pobj")]
+                           if o.lemma_.lower() == trigger.pattern and o.pos_ == "NOUN"]
+                targets = [t for o in objects[:1] for _p, pobj in _pobjs(o, TARGET_PREPS)
+                           for t in _with_conjuncts(pobj)]
+                if targets:
+                    pairs = self._pairs(_subject(token)[0], targets, context, offset) or pairs
         else:
             slot = self._slot(token)
             if slot.dep_ in ("dobj", "nsubjpass", "pobj") and slot.head.lemma_ not in (

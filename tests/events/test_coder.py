@@ -367,3 +367,12 @@ def test_a_titled_name_tagged_as_organization_is_a_person_for_the_surname(events
 def test_a_country_in_a_hyphenated_participle_owns_the_thing(events_of):
     codes = _codes(events_of("Russia and China vetoed a U.S.-drafted resolution in May."))
     assert ("129", "RUS", "USA") in codes and ("129", "CHN", "USA") in codes
+
+
+def test_the_target_of_a_verb_pattern_hangs_on_its_object(events_of):
+    events = events_of("The Security Council has been unable to agree on new sanctions "
+                       "against North Korea. EU ministers agreed on new sanctions against Iran.")
+    got = {(e.cameo_code, e.actor1.code, e.actor2.code if e.actor2 else None, e.negated)
+           for e in events}
+    assert ("163", "IGO", "PRK", True) in got
+    assert ("163", "IGO", "IRN", False) in got
