@@ -272,6 +272,12 @@ def _subject(verb: Token, depth: int = 0) -> tuple[list[Token], bool]:
         return _subject(verb.head, depth + 1)[0], False
     if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
         return [verb.head], False
+    if verb.dep_ == "conj" and depth < 3:
+        # A verb the parser coordinated with a word of the previous clause ("described the
+        # talks as constructive and accused Armenia"): the subject of that clause's verb
+        clause = next((a for a in verb.ancestors if a.pos_ in ("VERB", "AUX")), None)
+        if clause is not None:
+            return _subject(clause, depth + 1)[0], False
     return [], passive
 
 

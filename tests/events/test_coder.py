@@ -376,3 +376,10 @@ def test_the_target_of_a_verb_pattern_hangs_on_its_object(events_of):
            for e in events}
     assert ("163", "IGO", "PRK", True) in got
     assert ("163", "IGO", "IRN", False) in got
+
+
+def test_a_verb_coordinated_with_a_word_takes_the_clause_subject(events_of):
+    codes = _codes(events_of("Bayramov did not take questions, but the Azerbaijani foreign "
+                             "ministry later described the talks as constructive and accused "
+                             "Armenia of seeking to internationalise a bilateral process."))
+    assert ("112", "AZEGOV", "ARM") in codes
