@@ -43,6 +43,8 @@ REFUSABLE = frozenset({"accept", "agree", "support", "allow",
 the rejection it is rather than as a negated act of cooperation. Not recognising is a plain
 negation of recognition (054), as the annotation guideline has it."""
 REJECT = "120"
+REFUSED_THINGS = frozenset({"accept", "tolerate"})
+"""Not accepting or tolerating something ("would not accept dictation") rejects it (120)."""
 REFUSING_HEADS = frozenset({"refuse", "decline", "reject"})
 UNREAL_COMPLEMENT_ROOTS = frozenset({"01", "02", "10", "11"})
 """What is denied, appealed for, demanded or alleged has not happened (as far as the sentence
@@ -425,6 +427,17 @@ class EventCoder:
                     consumed: set[int]) -> tuple[Trigger, Token, Pairs] | None:
         """The trigger a token carries and the actor pairs of its event, if it is one."""
         trigger = self._trigger(token)
+        if trigger is None and token.pos_ == "VERB" and token.lemma_ in REFUSED_THINGS \
+                and _children(token, "neg") and not self._unreal_complement(token):
+            # "Iran would not accept dictation from Western capitals": a rejection of
+            # whoever the thing comes from or belongs to, when that is named
+            objects = _children(token, "dobj")
+            targets = [t for o in objects for _p, pobj in _pobjs(o, SOURCE_PREPS)
+                       for t in _with_conjuncts(pobj)] or objects
+            pairs = [(a1, a2) for a1, a2 in self._pairs(_subject(token)[0], targets, context,
+                                                         offset) if a2 is not None]
+            return (Trigger(token.lemma_, "VERB", None, None, REJECT), token,
+                    pairs) if pairs else None  # a stance on a thing of no one is no event
         if trigger is None or self._unreal_complement(token):
             return None  # "urged the Council to impose sanctions": only the appeal happened
         if token.dep_ == "advcl" and any(a.lower_ == "to" for a in _children(token, "aux")) \
@@ -704,6 +717,8 @@ class EventCoder:
         negated, modality = _negation_and_modality(token)
         verb = token.head if token.dep_ == "dobj" else token  # "would not accept any deal"
         cooperative = trigger.cameo[:2] < "10"
+        if trigger.cameo == REJECT and token.lemma_ in REFUSED_THINGS and negated:
+            negated, modality = False, "asserted"  # the refusal is said, so it happened
         if negated and verb.lemma_ in REFUSABLE and cooperative:
             trigger, negated = Trigger(trigger.lemma, trigger.pos, None, None, REJECT), False
             modality = "asserted"  # the refusal is a speech act that took place

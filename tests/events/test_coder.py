@@ -383,3 +383,13 @@ def test_a_verb_coordinated_with_a_word_takes_the_clause_subject(events_of):
                              "ministry later described the talks as constructive and accused "
                              "Armenia of seeking to internationalise a bilateral process."))
     assert ("112", "AZEGOV", "ARM") in codes
+
+
+def test_not_accepting_is_an_asserted_rejection_of_the_source(events_of):
+    events = events_of("Iran would not accept dictation from Western capitals. "
+                       "Iran accepted the offer.")
+    got = {(e.cameo_code, e.actor1.code, e.actor2.code if e.actor2 else None, e.negated,
+            e.modality) for e in events}
+    assert ("120", "IRN", "WSTGOV", False, "asserted") in got
+    assert len([g for g in got if g[0] == "120"]) == 1  # accepting is no rejection
+    assert not _codes(events_of("Iran would not accept any compromise."))  # of no one
