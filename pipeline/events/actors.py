@@ -29,6 +29,8 @@ has no ISO code, is KSV in the CAMEO/Phoenix dictionaries (XKX elsewhere)."""
 IGO = "IGO"
 _AGENT_PARTICIPLES = frozenset({"drafted", "sponsored", "backed", "led", "brokered",
                                 "proposed", "funded", "supported", "authored"})
+_RELATIVE_NOUNS = frozenset({"sister", "brother", "wife", "husband", "son", "daughter",
+                             "father", "mother"})
 _PERSON_TITLE_ROLES = frozenset({"GOV"})
 _MEMBER_NOUNS = frozenset({"country", "government", "capital", "state", "nation", "power"})
 """Plural nouns for the member countries of a region or body."""
@@ -233,7 +235,19 @@ class ActorCoder:
                                     or mention.entity_name in context.person_roles):
             # A name the model tagged as a person elsewhere in the article ("Kurti" as an
             # organization here) is still that person.
-            return self._person(mention, context, token, offset)
+            person = self._person(mention, context, token, offset)
+            if person.country is None:
+                # "Kim Yo Jong, the influential sister of leader Kim Jong Un": a leader's
+                # relative who speaks speaks for the leader's state (the guideline's GOV)
+                for kin in (c for c in token.children if c.dep_ == "appos"
+                            and c.lemma_.lower() in _RELATIVE_NOUNS):
+                    for prep in (c for c in kin.children if c.lower_ == "of"):
+                        for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                            leader = self.actor(pobj, context, offset)
+                            if leader is not None and leader.country and leader.role == "GOV":
+                                return _actor(leader.country, "GOV", mention.entity_name,
+                                              mention.entity_name, "PERSON")
+            return person
         if mention is not None and mention.label != "NORP":
             named = self._named(mention, token)
             if named is not None or mention.entity_type not in ("ORG", "FAC"):

@@ -393,3 +393,10 @@ def test_not_accepting_is_an_asserted_rejection_of_the_source(events_of):
     assert ("120", "IRN", "WSTGOV", False, "asserted") in got
     assert len([g for g in got if g[0] == "120"]) == 1  # accepting is no rejection
     assert not _codes(events_of("Iran would not accept any compromise."))  # of no one
+
+
+def test_a_leaders_relative_speaks_for_the_state(events_of):
+    codes = _codes(events_of("North Korean leader Kim Jong Un watched the launch. Kim Yo Jong, "
+                             "the influential sister of leader Kim Jong Un, warned that "
+                             "Pyongyang would take corresponding action."))
+    assert ("130", "PRKGOV", None) in codes
