@@ -23,6 +23,7 @@ from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 from sqlalchemy import Engine
 
+from flows.reporting import publish_summary
 from flows.runners import max_in_flight
 from pipeline import __version__
 from pipeline.analysis import Analyzer
@@ -311,8 +312,6 @@ def ingest_flow(paths: list[str] | None = None, urls: list[str] | None = None,
     summary.seconds = timer.total()
     finish_run(engine, run_id, status="completed", counts=_run_counts(summary))
     logger.info("run %s completed: %s", run_id, asdict(summary))
-    from flows.reporting import publish_summary  # it imports this module
-
     publish_summary(summary, f"{flow_name} run {run_id}", f"newsflow-{flow_name}")
     return summary
 

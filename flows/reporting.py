@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prefect.artifacts import create_markdown_artifact
 
-from flows.ingest import IngestSummary
+if TYPE_CHECKING:  # flows.ingest publishes through this module
+    from flows.ingest import IngestSummary
 
 
 def _key(text: str) -> str:

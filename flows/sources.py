@@ -59,8 +59,7 @@ def _holder() -> str:
     return holder_id(str(flow_run.id) if flow_run.id else None)
 
 
-def _skip(source: Source, settings: Settings, what: str) -> SkippedRun:
-    engine = make_engine(settings.database_url)
+def _skip(engine: Engine, source: Source, what: str) -> SkippedRun:
     lease = current_lease(engine, source.id)
     holder = f"{lease.holder}, since {lease.acquired_at:%Y-%m-%d %H:%M:%S} UTC" if lease else "?"
     reason = (f"{what} of source {source.name!r} skipped: another run holds it ({holder}); "
@@ -83,7 +82,7 @@ def source_flow(source: str, settings: Settings | None = None) -> IngestSummary 
     spec = get_source(engine, source)
     lease = acquire_lease(engine, spec.id, _holder(), seconds=settings.lease_seconds)
     if lease is None:
-        return _skip(spec, settings, "run")
+        return _skip(engine, spec, "run")
     try:
         summary = with_task_runner(ingest_flow, settings).with_options(flow_run_name=spec.name)(
             **inputs_for(spec).as_kwargs(), settings=settings, source_id=spec.id,
@@ -157,7 +156,7 @@ def backfill_flow(source: str, start: datetime, end: datetime, window: str = "1d
     windows = split_windows(start, end, parse_interval(window))
     lease = acquire_lease(engine, spec.id, _holder(), seconds=settings.lease_seconds)
     if lease is None:
-        return _skip(spec, settings, "backfill")
+        return _skip(engine, spec, "backfill")
     report = BackfillReport(spec.name, windows=len(windows))
     try:
         rows = plan_windows(engine, spec.id, windows)
