@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+import htmldate
 import lxml.html
 import trafilatura
 
@@ -22,6 +23,14 @@ _DATE_PARAMS = {
     # it reads URLs, bylines and page text where structured metadata is missing or wrong.
     "extensive_search": True,
     "original_date": True,  # the publication date, not the last modification
+    "outputformat": "%Y-%m-%d",
+}
+_TRAFILATURA_DATE_PARAMS = {
+    # trafilatura runs htmldate itself, on the URL it finds in the page (a canonical link
+    # can carry an unrelated date); its answer is not used, so it gets the cheap mode and
+    # htmldate is called once more on the page and the URL the caller knows.
+    "extensive_search": False,
+    "original_date": True,
     "outputformat": "%Y-%m-%d",
 }
 
@@ -60,14 +69,12 @@ def extract_page(html: str | bytes, *, url: str | None = None,
     if not html.strip():
         raise ItemError(STAGE, "HTML page is empty", error_type="EmptyInput")
     html = _decode(html, charset)
-    document = _extract(html, url=url, favor_precision=False)
-    if document is not None and len((document.text or "").strip()) < _MIN_CONFIDENT_CHARS:
-        document = _extract(html, url=url, favor_precision=True)
-    if document is None or not (document.text or "").strip():
+    document = _main_text(html, url=url)
+    if document is None:
         raise ItemError(STAGE, "no article text found in the HTML page", error_type="NoContent")
     title = _clean(document.title)
     dates = page_dates(html)
-    published, source, day = _publication(dates, document.date, fetched_at)
+    published, source, day = _publication(dates, _page_day(html, url, fetched_at), fetched_at)
     return ExtractedPage(
         text=unicodedata.normalize("NFC", _drop_leading_title(document.text, title)),
         title=title,
@@ -82,7 +89,28 @@ def extract_page(html: str | bytes, *, url: str | None = None,
     )
 
 
-def _extract(html: str | bytes, *, url: str | None, favor_precision: bool) -> Any:
+def _main_text(html: str | bytes, *, url: str | None) -> Any:
+    """trafilatura's document, or None when the page holds no story.
+
+    A short first extraction is checked again in precision mode, which drops a banner or an
+    interstitial. When precision mode then finds nothing, recall mode has the last word: it
+    reaches stories that sit in unusual markup, and is kept only if it finds a story's length.
+    """
+    document = _extract(html, url=url, mode="balanced")
+    if _text_length(document) >= _MIN_CONFIDENT_CHARS:
+        return document
+    document = _extract(html, url=url, mode="precision")
+    if _text_length(document):
+        return document
+    document = _extract(html, url=url, mode="recall")
+    return document if _text_length(document) >= _MIN_CONFIDENT_CHARS else None
+
+
+def _text_length(document: Any) -> int:
+    return len((document.text or "").strip()) if document is not None else 0
+
+
+def _extract(html: str | bytes, *, url: str | None, mode: str) -> Any:
     try:
         return trafilatura.bare_extraction(
             html,
@@ -90,8 +118,9 @@ def _extract(html: str | bytes, *, url: str | None, favor_precision: bool) -> An
             with_metadata=True,
             include_comments=False,
             include_tables=True,
-            favor_precision=favor_precision,
-            date_extraction_params=_DATE_PARAMS,
+            favor_precision=mode == "precision",
+            favor_recall=mode == "recall",
+            date_extraction_params=_TRAFILATURA_DATE_PARAMS,
         )
     except (ValueError, TypeError, lxml.etree.LxmlError) as exc:
         raise ItemError(STAGE, f"HTML could not be parsed: {exc}", error_type="ParseError") from exc
@@ -119,6 +148,17 @@ def _drop_leading_title(text: str, title: str | None) -> str:
     return text
 
 
+def _page_day(html: str | bytes, url: str | None, fetched_at: datetime | None) -> str | None:
+    """htmldate's publication day for the page, never later than the fetch."""
+    params: dict[str, Any] = dict(_DATE_PARAMS)
+    if fetched_at is not None:
+        params["max_date"] = fetched_at.date().isoformat()
+    try:
+        return htmldate.find_date(html, url=url, **params)
+    except (ValueError, TypeError, lxml.etree.LxmlError):
+        return None
+
+
 def _publication(structured: PageDates, guessed: str | None, fetched_at: datetime | None
                  ) -> tuple[datetime | None, str | None, date | None]:
     """Publication instant, its source, and the publisher's calendar date.
@@ -137,10 +177,23 @@ def _publication(structured: PageDates, guessed: str | None, fetched_at: datetim
     if instant is not None and fetched_at is not None and instant > fetched_at:
         instant = None
     if instant is not None and (day is None or abs((instant.date() - day).days) <= 1):
-        return instant, structured.source, day or instant.date()
+        return instant, structured.source, _calendar_day(instant, day)
     if day is not None:
         return datetime.combine(day, time(0, 0), tzinfo=UTC), "htmldate", day
     return None, None, None
+
+
+def _calendar_day(instant: datetime, guessed: date | None) -> date:
+    """The publisher's calendar date of a structured instant that agrees with htmldate.
+
+    An instant written with a local offset (``18:37+01:00``) states the publisher's own day.
+    One written in UTC does not: an evening story in New York is dated the next day in UTC,
+    and htmldate's day (from the URL or the byline) is the local one.
+    """
+    offset = instant.utcoffset()
+    if guessed is None or (offset is not None and offset.total_seconds() != 0):
+        return instant.date()
+    return guessed
 
 
 def _parse_day(value: str | None) -> date | None:

@@ -76,3 +76,28 @@ def test_a_structured_date_far_from_the_page_date_loses_to_it():
     page = extract_page(html, url="https://news.example.com/2024/03/03/story.html")
     assert page.published_date.isoformat() == "2024-03-03"
     assert page.published_at_source == "htmldate"
+
+
+def test_a_local_offset_states_the_publishers_day():
+    # The URL says the 3rd; the publisher's own timestamp, in its zone, says the 4th (an
+    # early-morning story): the stated local day is the calendar date, the instant is UTC.
+    html = _page('<meta property="article:published_time" content="2024-03-04T00:40:00+01:00">')
+    page = extract_page(html, url="https://news.example.com/2024/03/03/story.html")
+    assert page.published_at == datetime(2024, 3, 3, 23, 40, tzinfo=UTC)
+    assert page.published_date.isoformat() == "2024-03-04"
+
+
+def test_a_utc_timestamp_keeps_the_local_day_of_the_page():
+    # An evening story stamped in UTC: the timestamp's day is not the publisher's.
+    html = _page('<meta property="article:published_time" content="2024-05-07T01:30:00Z">')
+    page = extract_page(html, url="https://news.example.com/2024/05/06/story.html")
+    assert page.published_at == datetime(2024, 5, 7, 1, 30, tzinfo=UTC)
+    assert page.published_date.isoformat() == "2024-05-06"
+
+
+def test_page_dates_after_the_fetch_give_way_to_earlier_ones():
+    html = ('<html><body><p class="byline">Published July 1, 2024</p>'
+            '<p class="date">20 May 2024</p>' + BODY + "</body></html>")
+    assert extract_page(html).published_date.isoformat() == "2024-07-01"
+    fetched = extract_page(html, fetched_at=datetime(2024, 6, 1, tzinfo=UTC))
+    assert fetched.published_date.isoformat() == "2024-05-20"
