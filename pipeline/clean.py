@@ -9,6 +9,7 @@ import unicodedata
 import ftfy
 import py3langid
 
+from pipeline.errors import ItemError
 from pipeline.records import Article, ItemFailure, RawArticle, StageResult
 
 STAGE = "clean"
@@ -51,13 +52,15 @@ def detect_language(text: str, declared: str | None = None) -> str | None:
 
 
 def clean_article(raw: RawArticle, *, min_words: int = 1) -> Article:
-    """Clean one article; raises ``ValueError`` with the reason when nothing usable is left."""
+    """Clean one article; an :class:`ItemError` (``EmptyText`` or ``TooShort``) says why
+    nothing usable is left."""
     text = normalize_text(raw.text)
     words = count_words(text)
     if not text or words == 0:
-        raise ValueError("no text left after cleaning")
+        raise ItemError(STAGE, "no text left after cleaning", error_type="EmptyText")
     if words < min_words:
-        raise ValueError(f"only {words} words after cleaning (setting min_words is {min_words})")
+        raise ItemError(STAGE, f"only {words} words after cleaning (setting min_words is "
+                               f"{min_words})", error_type="TooShort")
     title = normalize_text(raw.title).replace("\n", " ") if raw.title else None
     return Article(
         raw=raw,
@@ -75,6 +78,7 @@ def clean_articles(batch: list[RawArticle], *, min_words: int = 1) -> StageResul
     for raw in batch:
         try:
             result.ok.append(clean_article(raw, min_words=min_words))
-        except ValueError as exc:
-            result.failed.append(ItemFailure(raw.source_uri, STAGE, "EmptyText", str(exc)))
+        except ItemError as exc:
+            result.failed.append(ItemFailure(raw.source_uri, exc.stage, exc.error_type,
+                                             exc.reason))
     return result

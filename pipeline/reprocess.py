@@ -185,9 +185,9 @@ def prepare_batch(engine: Engine, article_ids: Sequence[int], *, min_words: int 
             continue
         try:
             article = clean_article(raw, min_words=min_words)
-        except ValueError as exc:
-            prepared.failed.append(ItemFailure(row["source_uri"], "clean", "EmptyText",
-                                               f"reprocess: {exc}"))
+        except ItemError as exc:
+            prepared.failed.append(ItemFailure(row["source_uri"], exc.stage, exc.error_type,
+                                               f"reprocess: {exc.reason}"))
             continue
         article.title = row["title"]  # the stored title stays: title mentions point into it
         changed = article.content_hash != row["content_hash"] or article.text != row["text"]

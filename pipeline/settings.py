@@ -55,8 +55,9 @@ class Settings(BaseSettings):
     max_file_bytes: int = Field(default=50_000_000, ge=1)
     """Input files larger than this are refused (quarantined) rather than read into memory."""
 
-    min_words: int = Field(default=1, ge=1)
-    """Articles with fewer words than this after cleaning are quarantined, not loaded."""
+    min_words: int = Field(default=10, ge=1)
+    """Articles with fewer words than this after cleaning are quarantined, not loaded: what
+    extraction leaves of a paywall teaser or a cookie notice is a few words, not a story."""
 
     event_lexicon_dir: Path | None = None
     """A directory with ``cameo_codes.tsv`` and ``triggers.tsv`` that replaces the packaged event

@@ -45,3 +45,4 @@ def test_articles_empty_after_cleaning_are_failures_with_a_reason():
 def test_minimum_word_count():
     result = clean_articles([_raw("Two words")], min_words=5)
     assert result.failed[0].message == "only 2 words after cleaning (setting min_words is 5)"
+    assert (result.failed[0].stage, result.failed[0].error_type) == ("clean", "TooShort")

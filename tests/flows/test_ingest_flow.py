@@ -110,7 +110,7 @@ def test_bad_input_is_quarantined_and_good_input_loaded(tmp_path, sqlite_url):
 
     summary = ingest_flow([str(folder)], settings=settings)
 
-    assert (summary.new, summary.failed) == (3, 8)
+    assert (summary.new, summary.failed) == (3, 9)
     engine = make_engine(sqlite_url)
     errors = {uri.rsplit("/", 1)[1]: (stage, kind, message) for uri, stage, kind, message in
               _rows(engine, select(schema.IngestError.source_uri, schema.IngestError.stage,
@@ -119,6 +119,8 @@ def test_bad_input_is_quarantined_and_good_input_loaded(tmp_path, sqlite_url):
     assert errors["binary.txt"][:2] == ("read", "BinaryInput")
     assert errors["invalid_utf8.txt"][:2] == ("read", "InvalidEncoding")
     assert errors["no_text.html"][:2] == ("extract", "NoContent")
+    assert errors["paywall_teaser.html"] == (
+        "clean", "TooShort", "only 6 words after cleaning (setting min_words is 10)")
     assert {k for k in errors if k.startswith("malformed.jsonl")} == {
         f"malformed.jsonl#line={n}" for n in (2, 3, 4, 5)}
     assert all(message for _stage, _kind, message in errors.values())
@@ -135,4 +137,4 @@ def test_bad_input_is_quarantined_and_good_input_loaded(tmp_path, sqlite_url):
     assert len(spans) > 80 * 8 * 3
     assert all(text[start:end] == surface for start, end, surface in spans)
     [run] = _rows(engine, select(schema.PipelineRun.status, schema.PipelineRun.failed_count))
-    assert run == ("completed", 8)
+    assert run == ("completed", 9)

@@ -162,8 +162,9 @@ def test_cli_reprocess_and_retry_failed(sqlite_url, tmp_path, monkeypatch):
     assert re.search(r"articles reprocessed[\s│]+0 of 0", result.output), result.output
     assert re.search(r"already current \(skipped\)[\s│]+1", result.output)
 
-    (inbox / "empty.txt").write_text("Talks in Geneva.\n\nThe ministers met on Monday.",
-                                     encoding="utf-8")
+    (inbox / "empty.txt").write_text(
+        "Talks in Geneva.\n\nThe foreign ministers of both countries met there on Monday.",
+        encoding="utf-8")
     result = runner.invoke(app, ["retry-failed", "--db", sqlite_url, "--stage", "read",
                                  "--no-progress"])
     assert result.exit_code == 0, result.output
