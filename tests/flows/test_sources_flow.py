@@ -1,18 +1,11 @@
 """Named sources under Prefect: the overlap guard, and a backfill that is killed after its
 first window and resumes where it stopped without loading anything twice."""
 
-import os
-import signal
-import subprocess
-import sys
 import threading
-import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug import Request, Response
 
 from flows.sources import SkippedRun, backfill_flow, source_flow
 from pipeline.db import schema
@@ -20,11 +13,11 @@ from pipeline.db.engine import make_engine
 from pipeline.db.migrate import ensure_schema
 from pipeline.leases import current_lease
 from pipeline.registry import add_source
-from tests.flows.test_ingest_web import PAGES, _page, _settings
+from tests.flows.helpers import cli_env, kill_cli_when, serve_seed_pages
+from tests.flows.test_ingest_web import _settings
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
 
-NEWSFLOW = Path(sys.executable).parent / "newsflow"
 DAYS = {"/world/rafale": "2024-01-01", "/world/tbilisi": "2024-01-02",
         "/world/drills": "2024-01-03"}
 
@@ -33,29 +26,12 @@ def _serve_sitemap(httpserver, stalled: str | None,
                    release: threading.Event) -> threading.Event:
     """A sitemap of the three seed pages, one a day; ``stalled`` answers only once released.
     Returns an event set when the stalled page has been asked for."""
-    arrived = threading.Event()
     urlset = "".join(f"<url><loc>{httpserver.url_for(path)}</loc><lastmod>{day}</lastmod></url>"
                      for path, day in DAYS.items())
     httpserver.expect_request("/sitemap.xml").respond_with_data(
         '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
         f"{urlset}</urlset>", content_type="application/xml")
-    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
-    for path, seed in PAGES.items():
-        def handler(request: Request, path: str = path, seed: str = seed) -> Response:
-            if path == stalled:
-                arrived.set()
-                release.wait(60)
-            return Response(_page(httpserver, path, seed), content_type="text/html")
-        httpserver.expect_request(path).respond_with_handler(handler)
-    return arrived
-
-
-def _wait_for(condition, timeout: float = 180.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting")
-        time.sleep(0.2)
+    return serve_seed_pages(httpserver, stalled, release)
 
 
 def test_a_run_that_finds_its_predecessor_active_skips(httpserver, sqlite_url, release):
@@ -93,30 +69,16 @@ def test_backfill_killed_after_its_first_window_resumes_without_duplicates(
     engine = make_engine(sqlite_url)
     ensure_schema(engine)
     add_source(engine, "wire", "sitemap", httpserver.url_for("/sitemap.xml"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSFLOW_", "PREFECT_"))}
-    env.update(NEWSFLOW_FETCH__ALLOWED_PRIVATE_HOSTS='["127.0.0.1"]',
-               NEWSFLOW_FETCH__PER_HOST_DELAY_SECONDS="0",
-               PREFECT_SERVER_ANALYTICS_ENABLED="false",
-               PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="120")
+    env = cli_env()
     args = ["backfill", "wire", "--start", "2024-01-01", "--end", "2024-01-04", "--window", "1d",
             "--db", sqlite_url]
-    process = subprocess.Popen([str(NEWSFLOW), *args], env=env, start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     table = schema.BackfillWindow.__table__
 
     def statuses() -> list[str]:
         with engine.connect() as connection:
             return list(connection.execute(select(table.c.status)
                                            .order_by(table.c.window_start)).scalars())
-    try:
-        _wait_for(lambda: process.poll() is not None or statuses()[:2] == ["done", "running"])
-        assert process.poll() is None, process.stderr.read().decode()[-2000:]
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(30)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        release.set()
+    kill_cli_when(args, env, lambda: statuses()[:2] == ["done", "running"], release)
     assert statuses() == ["done", "running", "pending"]
 
     report = backfill_flow("wire", datetime(2024, 1, 1, tzinfo=UTC),
