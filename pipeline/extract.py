@@ -12,6 +12,7 @@ import htmldate
 import lxml.html
 import trafilatura
 
+from pipeline.charsets import decode_html
 from pipeline.errors import ItemError
 from pipeline.metadata import PageDates, clean_author, page_dates
 from pipeline.urls import normalize_url
@@ -62,13 +63,14 @@ def extract_page(html: str | bytes, *, url: str | None = None,
                  fetched_at: datetime | None = None, charset: str | None = None) -> ExtractedPage:
     """Extract the article text and metadata; a page with no main text is an :class:`ItemError`.
 
-    ``charset`` is the one the HTTP response declared: it wins over ``<meta charset>``; without
-    it, bytes go to trafilatura, which reads ``<meta charset>`` and falls back to detection.
+    ``charset`` is the one the HTTP response declared: it wins over the page's own declaration
+    and over detection (see :mod:`pipeline.charsets`).
     A publication date later than ``fetched_at`` is impossible and is not used.
     """
     if not html.strip():
         raise ItemError(STAGE, "HTML page is empty", error_type="EmptyInput")
-    html = _decode(html, charset)
+    if isinstance(html, bytes):
+        html = decode_html(html, charset)
     document = _main_text(html, url=url)
     if document is None:
         raise ItemError(STAGE, "no article text found in the HTML page", error_type="NoContent")
@@ -124,15 +126,6 @@ def _extract(html: str | bytes, *, url: str | None, mode: str) -> Any:
         )
     except (ValueError, TypeError, lxml.etree.LxmlError) as exc:
         raise ItemError(STAGE, f"HTML could not be parsed: {exc}", error_type="ParseError") from exc
-
-
-def _decode(html: str | bytes, charset: str | None) -> str | bytes:
-    if isinstance(html, str) or not charset:
-        return html
-    try:
-        return html.decode(charset, errors="replace")
-    except LookupError:  # a charset name Python does not know: let trafilatura detect
-        return html
 
 
 def _clean(value: str | None) -> str | None:

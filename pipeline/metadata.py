@@ -30,6 +30,9 @@ _ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "blogposting
 _PAGE_TYPES = {"webpage", "itempage"}
 
 
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
 @dataclass(frozen=True, slots=True)
 class PageDates:
     published_at: datetime | None = None
@@ -80,6 +83,8 @@ def _meta_values(tree: lxml.html.HtmlElement, names: tuple[str, ...]) -> Iterato
 
 def page_dates(html: str | bytes) -> PageDates:
     """Published and modified times declared in the page, each ``None`` when absent."""
+    if isinstance(html, str):
+        html = _XML_DECLARATION.sub("", html, count=1)  # lxml refuses it in decoded text
     try:
         tree = lxml.html.fromstring(html)
     except (ValueError, lxml.etree.ParserError):

@@ -28,3 +28,4 @@ def test_an_app_shell_with_no_story_is_rejected():
     with pytest.raises(ItemError) as caught:
         extract_page(_page(body))
     assert caught.value.error_type == "NoContent"
+

@@ -101,3 +101,10 @@ def test_page_dates_after_the_fetch_give_way_to_earlier_ones():
     assert extract_page(html).published_date.isoformat() == "2024-07-01"
     fetched = extract_page(html, fetched_at=datetime(2024, 6, 1, tzinfo=UTC))
     assert fetched.published_date.isoformat() == "2024-05-20"
+
+
+def test_an_xhtml_page_with_an_xml_declaration_keeps_its_dates():
+    html = ('<?xml version="1.0" encoding="utf-8"?>\n'
+            + _page('<meta property="article:published_time" content="2024-01-02T08:00:00Z">'))
+    assert page_dates(html).published_at == datetime(2024, 1, 2, 8, 0, tzinfo=UTC)
+    assert extract_page(html.encode("utf-8")).published_at_source == "meta"

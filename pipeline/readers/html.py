@@ -10,7 +10,7 @@ from pipeline.records import ItemFailure, RawArticle
 
 
 def read_html(path: Path, content: bytes) -> Iterator[RawArticle | ItemFailure]:
-    """One article per page. Bytes go to trafilatura as is, so it can honour ``<meta charset>``."""
+    """One article per page; its bytes are decoded by ``<meta charset>``, else detection."""
     page = extract_page(content)
     yield RawArticle(
         source_uri=path.resolve().as_uri(),
