@@ -1,4 +1,8 @@
+import re
 from datetime import UTC, datetime
+
+import lxml.html
+import pytest
 
 from pipeline.readers import read_file
 from pipeline.records import ItemFailure, RawArticle
@@ -24,6 +28,29 @@ def test_news_page_metadata_and_main_text():
     assert "Rafale" in article.text
     for boilerplate in ("Accept all", "Related stories", "Privacy policy", "Share on"):
         assert boilerplate not in article.text
+
+
+_FURNITURE = re.compile(r"cookie|share|related|footer|nav|newsletter|subscribe")
+
+
+@pytest.mark.parametrize("name", [
+    "006_india_france_rafale_marine_deal.html",
+    "007_tbilisi_protest_before_election.html",
+    "008_philippines_us_japan_drills.html",
+], ids=["rafale", "tbilisi", "drills"])
+def test_no_page_furniture_reaches_the_text(name):
+    """Every line of text inside a navigation, cookie, share, related, newsletter or footer
+    element of the page is absent from the extracted text."""
+    html = (SEEDS / name).read_bytes()
+    tree = lxml.html.fromstring(html)
+    furniture = [element for element in tree.iter()
+                 if isinstance(element.tag, str) and (element.tag in ("nav", "footer") or
+                                                      _FURNITURE.search(element.get("class", "")))]
+    lines = {line.strip() for element in furniture
+             for line in element.text_content().splitlines() if len(line.split()) >= 3}
+    assert len(furniture) >= 4 and lines
+    text = _read_one(SEEDS / name).text
+    assert [line for line in lines if line in text] == []
 
 
 def test_every_sample_page_has_its_date_in_utc():
