@@ -42,6 +42,8 @@ class Candidate:
     section: str
     name_tokens: tuple[str, ...]
     role_country: str | None = None
+    person: bool = False
+    """The name is a person's: spaCy said PERSON, or ORG right after a person's title."""
 
 
 def _leading_country(words: list[str], gazetteer: Gazetteer) -> tuple[CountryRef | None, int]:
@@ -132,6 +134,18 @@ def _name_bounds(ent: Span, gazetteer: Gazetteer) -> tuple[int, int]:
     return start, end
 
 
+def _is_titled_name(name: Span, gazetteer: Gazetteer) -> bool:
+    """A span tagged ORG that is a person's name after their title (``German Chancellor`` +
+    ``Olaf Scholz``): a title word right before it, and two to four capitalized words, none of
+    them a title, a country or a word that makes an organization (``Polish Border Guard``)."""
+    words = list(name)
+    return (name.start > 0 and gazetteer.is_title_word(name.doc[name.start - 1].text)
+            and 2 <= len(words) <= 4
+            and all(t.is_title and t.text.replace("-", "").isalpha() for t in words)
+            and not any(gazetteer.is_title_word(t.text) or gazetteer.is_org_word(t.text)
+                        or gazetteer.country(t.text) is not None for t in words))
+
+
 def sentences(doc: Doc) -> list[Span]:
     """The doc's sentences that hold more than whitespace (paragraph breaks are not sentences,
     so numbering does not depend on where a long text was split)."""
@@ -154,12 +168,15 @@ def candidates_from_doc(doc: Doc, gazetteer: Gazetteer, *, char_offset: int = 0,
         name = doc[start:end]
         if not any(ch.isalpha() for ch in name.text):
             continue
+        person = ent.label_ == "PERSON" or (
+            ent.label_ == "ORG" and _is_titled_name(name, gazetteer))
         role_country = None
-        if ent.label_ == "ORG":
+        if ent.label_ == "ORG" and not person:
             ref = _span_country([t.text for t in name], gazetteer) or _country_at(
                 doc, start - 1, gazetteer)
             role_country = ref.alpha3 if ref else None
-        role_country = role_country or _role_country_before(doc, start, gazetteer)
+        if ent.label_ in ("PERSON", "ORG"):  # a place's country is its own, never a role's
+            role_country = role_country or _role_country_before(doc, start, gazetteer)
         candidates.append(Candidate(
             text=name.text,
             label=ent.label_,
@@ -169,6 +186,7 @@ def candidates_from_doc(doc: Doc, gazetteer: Gazetteer, *, char_offset: int = 0,
             section=section,
             name_tokens=tuple(t.text for t in name),
             role_country=role_country,
+            person=person,
         ))
     return candidates
 
@@ -192,7 +210,7 @@ def _full_name_for(index: int, candidates: list[Candidate]) -> Candidate | None:
         return None
     matches = [
         (i, c) for i, c in enumerate(candidates)
-        if c.label == "PERSON" and len(c.name_tokens) > len(short.name_tokens)
+        if c.person and len(c.name_tokens) > len(short.name_tokens)
         and _contains(c.name_tokens, short.name_tokens)
     ]
     before = [c for i, c in matches if i < index]
@@ -217,6 +235,8 @@ def _entity_for(index: int, candidates: list[Candidate], gazetteer: Gazetteer) -
     full = _full_name_for(index, candidates)
     if full is not None:
         return _Entity(full.text, "PERSON", None)
+    if cand.person:
+        return _Entity(cand.text, "PERSON", None)
     return _Entity(cand.text, cand.label, cand.role_country if cand.label != "NORP" else None)
 
 

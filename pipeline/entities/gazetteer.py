@@ -61,6 +61,13 @@ def _strip_article(text: str) -> str:
     return text[4:] if text.lower().startswith("the ") else text
 
 
+def _word_list(path: Path) -> frozenset[str]:
+    """A data file of lower-case words, one a line, ``#`` comments."""
+    return frozenset(line.strip().lower()
+                     for line in path.read_text(encoding="utf-8").splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
 class Gazetteer:
     """Countries, organizations and role words, looked up by normalized surface form."""
 
@@ -72,11 +79,8 @@ class Gazetteer:
         self._load_countries(base / "countries.tsv")
         self._load_subdivisions()
         self._load_orgs(base / "organizations.tsv")
-        self.title_words = frozenset(
-            line.strip().lower()
-            for line in (base / "titles.txt").read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.startswith("#")
-        )
+        self.title_words = _word_list(base / "titles.txt")
+        self.org_words = _word_list(base / "org_words.txt")
 
     def _load_countries(self, path: Path) -> None:
         with path.open(encoding="utf-8", newline="") as handle:
@@ -149,3 +153,6 @@ class Gazetteer:
 
     def is_title_word(self, word: str) -> bool:
         return word.lower().strip(".") in self.title_words
+
+    def is_org_word(self, word: str) -> bool:
+        return word.lower().strip(".") in self.org_words

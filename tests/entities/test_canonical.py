@@ -119,3 +119,27 @@ def test_generic_place_words_are_not_subdivisions(gazetteer):
     text = "Distrust of the West grew in the North."
     mentions = _mentions(text, {"West": "LOC", "North": "LOC"}, gazetteer)
     assert all(m.country_code is None for m in mentions)
+
+
+def test_a_name_tagged_org_after_a_title_is_a_person(gazetteer):
+    text = ("German Chancellor Olaf Scholz welcomed Lula in Berlin. Scholz said the deal was "
+            "within reach.")
+    mentions = _mentions(text, {"Olaf Scholz": "ORG", "Scholz": "ORG", "Lula": "PERSON",
+                                "Berlin": "GPE"}, gazetteer)
+    scholz = [m for m in mentions if "Scholz" in m.text]
+    assert {(m.entity_name, m.entity_type, m.country_code) for m in scholz} == {
+        ("Olaf Scholz", "PERSON", "DEU")}
+    assert [m.label for m in scholz] == ["ORG", "ORG"]  # spaCy's label is kept
+
+
+def test_an_organization_after_a_title_stays_an_organization(gazetteer):
+    text = "The contract was signed by Chairman Mazagon Dock Shipbuilders in Mumbai."
+    [org] = [m for m in _mentions(text, {"Mazagon Dock Shipbuilders": "ORG"}, gazetteer)]
+    assert (org.entity_name, org.entity_type) == ("Mazagon Dock Shipbuilders", "ORG")
+
+
+def test_a_place_does_not_take_the_country_of_a_role_before_it(gazetteer):
+    text = "A spokesperson for U.S. Forces Korea declined to comment."
+    mentions = _by_text(_mentions(text, {"U.S.": "GPE", "Korea": "GPE"}, gazetteer))
+    assert mentions[("U.S.", 19)].country_code == "USA"
+    assert mentions[("Korea", 31)].country_code is None
