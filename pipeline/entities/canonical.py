@@ -240,10 +240,40 @@ def _entity_for(index: int, candidates: list[Candidate], gazetteer: Gazetteer) -
     return _Entity(cand.text, cand.label, cand.role_country if cand.label != "NORP" else None)
 
 
+_PLACE_TYPES = frozenset({"GPE", "LOC"})
+
+
+def _longer_name_for(cand: Candidate, entity: _Entity, entities: list[_Entity]) -> _Entity:
+    """A short name nothing else resolved, that ends the name of exactly one other entity of
+    the article, is that entity: ``Commission`` after ``European Commission``, ``Union`` after
+    ``the EU``, ``Congo`` after ``Democratic Republic of the Congo``. With two such entities
+    (``European Union`` and ``African Union``) it stays as it is."""
+    unresolved = (entity.type != "PERSON" and entity.country_code is None
+                  and entity.name == cand.text and len(cand.name_tokens) <= 2)
+    if not unresolved:
+        return entity
+    short = tuple(t.lower() for t in cand.name_tokens)
+    longer = {(e.name, e.type): e for e in entities
+              if e.type != "PERSON" and _same_kind(e.type, entity.type)
+              and _name_ends_with(e.name, short)}
+    return next(iter(longer.values())) if len(longer) == 1 else entity
+
+
+def _same_kind(a: str, b: str) -> bool:
+    return a == b or (a in _PLACE_TYPES and b in _PLACE_TYPES)
+
+
+def _name_ends_with(name: str, short: tuple[str, ...]) -> bool:
+    words = tuple(name.lower().split())
+    return len(words) > len(short) and words[-len(short):] == short
+
+
 def resolve_mentions(candidates: list[Candidate], gazetteer: Gazetteer) -> list[Mention]:
     """Canonical entity for every candidate of one article, in the article's order."""
     ordered = sorted(candidates, key=lambda c: (c.section != "title", c.start_char))
     entities = [_entity_for(i, ordered, gazetteer) for i in range(len(ordered))]
+    entities = [_longer_name_for(cand, entity, entities)
+                for cand, entity in zip(ordered, entities, strict=True)]
     # A person's country is the first one a role phrase gives any of their mentions.
     person_country: dict[str, str] = {}
     for cand, entity in zip(ordered, entities, strict=True):

@@ -143,3 +143,23 @@ def test_a_place_does_not_take_the_country_of_a_role_before_it(gazetteer):
     mentions = _by_text(_mentions(text, {"U.S.": "GPE", "Korea": "GPE"}, gazetteer))
     assert mentions[("U.S.", 19)].country_code == "USA"
     assert mentions[("Korea", 31)].country_code is None
+
+
+@pytest.mark.parametrize(("text", "entities", "short", "expected"), [
+    ("The European Commission studied the ruling. A Commission spokesperson declined comment.",
+     {"The European Commission": "ORG", "Commission": "ORG"}, "Commission",
+     ("European Commission", "ORG", None)),
+    ("Fighting spread in the Democratic Republic of the Congo. Rebels hold towns in eastern "
+     "Congo.", {"the Democratic Republic of the Congo": "GPE", "Congo": "GPE"}, "Congo",
+     ("Democratic Republic of the Congo", "GPE", "COD")),
+    ("Kallas said the EU would act. No member state should hold the whole Union hostage.",
+     {"EU": "ORG", "Union": "ORG"}, "Union", ("European Union", "ORG", None)),
+    ("The European Union and the African Union met. The Union said little.",
+     {"The European Union": "ORG", "the African Union": "ORG", "Union": "ORG"}, "Union",
+     ("Union", "ORG", None)),
+], ids=["org-suffix", "country-suffix", "suffix-of-an-alias-entity", "two-candidates-stay"])
+def test_a_short_name_ends_the_one_longer_name_of_the_article(text, entities, short, expected,
+                                                               gazetteer):
+    mentions = _mentions(text, entities, gazetteer)
+    [mention] = [m for m in mentions if m.text == short]
+    assert (mention.entity_name, mention.entity_type, mention.country_code) == expected
