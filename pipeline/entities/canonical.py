@@ -50,7 +50,7 @@ def _leading_country(words: list[str], gazetteer: Gazetteer) -> tuple[CountryRef
     """A country named by the first one to three words (``North Korean leader`` → PRK, 2)."""
     for width in (3, 2, 1):
         if len(words) >= width:
-            ref = gazetteer.country(" ".join(words[:width]), subdivisions=False)
+            ref = gazetteer.country(" ".join(words[:width]), local_places=False)
             if ref is not None:
                 return ref, width
     return None, 0
@@ -58,7 +58,7 @@ def _leading_country(words: list[str], gazetteer: Gazetteer) -> tuple[CountryRef
 
 def _span_country(words: list[str], gazetteer: Gazetteer) -> CountryRef | None:
     """The country a span names as a whole or starts with (``Russian Foreign Ministry``)."""
-    return gazetteer.country(" ".join(words), subdivisions=False) or _leading_country(
+    return gazetteer.country(" ".join(words), local_places=False) or _leading_country(
         words, gazetteer)[0]
 
 
@@ -71,7 +71,7 @@ def _country_at(doc: Doc, index: int, gazetteer: Gazetteer) -> CountryRef | None
             return _span_country([t.text for t in doc[ent.start:index + 1]], gazetteer)
     for width in (3, 2, 1):
         if index - width + 1 >= 0:
-            ref = gazetteer.country(doc[index - width + 1:index + 1].text, subdivisions=False)
+            ref = gazetteer.country(doc[index - width + 1:index + 1].text, local_places=False)
             if ref is not None:
                 return ref
     return None
@@ -226,8 +226,8 @@ def _entity_for(index: int, candidates: list[Candidate], gazetteer: Gazetteer) -
         return _Entity(org.name, org.type, org.country_code)
     if cand.label in _PLACE_LABELS:
         # Exact country names, aliases, demonyms and capitals, whatever spaCy called them
-        # ("Kyiv" as PERSON, "Minsk" as ORG); subdivisions only where spaCy saw a place.
-        ref = gazetteer.country(cand.text, subdivisions=cand.label in ("GPE", "LOC"))
+        # ("Kyiv" as PERSON, "Minsk" as ORG); subdivisions and cities only where spaCy saw a place.
+        ref = gazetteer.country(cand.text, local_places=cand.label in ("GPE", "LOC"))
         if ref is not None and ref.kind in ("name", "alias", "demonym"):
             return _Entity(ref.country_name, "GPE", ref.alpha3)
         if ref is not None:

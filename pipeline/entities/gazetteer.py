@@ -37,7 +37,7 @@ class CountryRef:
     alpha3: str
     country_name: str
     kind: str
-    """``name``, ``alias``, ``demonym``, ``capital`` or ``subdivision``."""
+    """``name``, ``alias``, ``demonym``, ``capital``, ``subdivision`` or ``city``."""
     form: str
     """The table's spelling of the matched name (``Paris`` for ``PARIS``)."""
 
@@ -78,6 +78,7 @@ class Gazetteer:
         self._orgs: dict[str, KnownOrg] = {}
         self._load_countries(base / "countries.tsv")
         self._load_subdivisions()
+        self._load_cities(base / "cities.tsv")
         self._load_orgs(base / "organizations.tsv")
         self.title_words = _word_list(base / "titles.txt")
         self.org_words = _word_list(base / "org_words.txt")
@@ -119,6 +120,16 @@ class Gazetteer:
                 self._countries[key] = CountryRef(code, self._country_names[code],
                                                   "subdivision", names[key])
 
+    def _load_cities(self, path: Path) -> None:
+        """Cities whose name points to one country (derived from GeoNames, see the data README);
+        country names, capitals and subdivisions keep their meaning."""
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle, delimiter="\t"):
+                code = row["alpha3"]
+                if code in self._country_names:
+                    self._countries.setdefault(lookup_key(row["name"]), CountryRef(
+                        code, self._country_names[code], "city", row["name"]))
+
     def _load_orgs(self, path: Path) -> None:
         with path.open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle, delimiter="\t"):
@@ -127,10 +138,13 @@ class Gazetteer:
                     if form.strip():
                         self._orgs.setdefault(lookup_key(_strip_article(form.strip())), org)
 
-    def country(self, text: str, *, subdivisions: bool = True) -> CountryRef | None:
-        """The country a name, alias, demonym, capital or subdivision refers to, if known."""
+    def country(self, text: str, *, local_places: bool = True) -> CountryRef | None:
+        """The country a name, alias, demonym, capital, subdivision or city refers to, if known.
+
+        ``local_places=False`` leaves out subdivisions and cities (other than capitals): their
+        names are safe only where the text is known to name a place."""
         ref = self._country(text)
-        if ref is not None and ref.kind == "subdivision" and not subdivisions:
+        if ref is not None and ref.kind in ("subdivision", "city") and not local_places:
             return None
         return ref
 

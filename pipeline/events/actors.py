@@ -262,7 +262,7 @@ class ActorCoder:
         head, dash, participle = token.text.rpartition("-")
         if not dash or participle.lower() not in _AGENT_PARTICIPLES:
             return None
-        ref = self._gazetteer.country(head, subdivisions=False)
+        ref = self._gazetteer.country(head, local_places=False)
         if ref is None or ref.kind == "capital":
             return None
         return _actor(ref.alpha3, None, head, ref.country_name, "GPE")
@@ -388,7 +388,7 @@ class ActorCoder:
         """Whether a place mention is a city or region rather than a country."""
         if mention.entity_type not in ("GPE", "LOC", "FAC"):
             return False
-        ref = self._gazetteer.country(mention.text, subdivisions=False)
+        ref = self._gazetteer.country(mention.text, local_places=False)
         return ref is None or ref.kind == "capital"
 
     def _is_igo(self, token: Token, context: ArticleContext, offset: int) -> bool:
@@ -401,5 +401,5 @@ class ActorCoder:
         mention = context.mention_at(offset + token.idx)
         if mention is not None and mention.country_code and mention.entity_type == "GPE":
             return mention.country_code
-        ref = self._gazetteer.country(token.text, subdivisions=False)
+        ref = self._gazetteer.country(token.text, local_places=False)
         return ref.alpha3 if ref is not None and ref.kind != "capital" else None

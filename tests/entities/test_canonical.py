@@ -163,3 +163,17 @@ def test_a_short_name_ends_the_one_longer_name_of_the_article(text, entities, sh
     mentions = _mentions(text, entities, gazetteer)
     [mention] = [m for m in mentions if m.text == short]
     assert (mention.entity_name, mention.entity_type, mention.country_code) == expected
+
+
+@pytest.mark.parametrize(("text", "entities", "surface", "expected"), [
+    ("Rebels seized Goma last month.", {"Goma": "GPE"}, "Goma", ("Goma", "GPE", "COD")),
+    ("Protests spread to Mumbai.", {"Mumbai": "GPE"}, "Mumbai", ("Mumbai", "GPE", "IND")),
+    ("Talks opened in Hyderabad.", {"Hyderabad": "GPE"}, "Hyderabad",
+     ("Hyderabad", "GPE", None)),
+    ("Charlotte said the talks failed.", {"Charlotte": "PERSON"}, "Charlotte",
+     ("Charlotte", "PERSON", None)),
+], ids=["city", "city-2", "name-of-cities-in-two-countries", "city-name-tagged-person"])
+def test_cities_get_their_country_where_the_text_names_a_place(text, entities, surface,
+                                                                expected, gazetteer):
+    [mention] = [m for m in _mentions(text, entities, gazetteer) if m.text == surface]
+    assert (mention.entity_name, mention.entity_type, mention.country_code) == expected
