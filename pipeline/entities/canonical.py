@@ -196,6 +196,9 @@ class _Entity:
     name: str
     type: str
     country_code: str | None
+    by_name_only: bool = False
+    """Found only by looking its name up in a world-wide table of cities, which the article's
+    own longer names outrank (``Union`` is a US city and, after ``European Union``, the EU)."""
 
 
 def _contains(full: tuple[str, ...], part: tuple[str, ...]) -> bool:
@@ -231,7 +234,8 @@ def _entity_for(index: int, candidates: list[Candidate], gazetteer: Gazetteer) -
         if ref is not None and ref.kind in ("name", "alias", "demonym"):
             return _Entity(ref.country_name, "GPE", ref.alpha3)
         if ref is not None:
-            return _Entity(ref.form, "GPE" if cand.label != "LOC" else "LOC", ref.alpha3)
+            return _Entity(ref.form, "GPE" if cand.label != "LOC" else "LOC", ref.alpha3,
+                           by_name_only=ref.kind == "city")
     full = _full_name_for(index, candidates)
     if full is not None:
         return _Entity(full.text, "PERSON", None)
@@ -244,17 +248,18 @@ _PLACE_TYPES = frozenset({"GPE", "LOC"})
 
 
 def _longer_name_for(cand: Candidate, entity: _Entity, entities: list[_Entity]) -> _Entity:
-    """A short name nothing else resolved, that ends the name of exactly one other entity of
-    the article, is that entity: ``Commission`` after ``European Commission``, ``Union`` after
-    ``the EU``, ``Congo`` after ``Democratic Republic of the Congo``. With two such entities
-    (``European Union`` and ``African Union``) it stays as it is."""
-    unresolved = (entity.type != "PERSON" and entity.country_code is None
-                  and entity.name == cand.text and len(cand.name_tokens) <= 2)
-    if not unresolved:
+    """A short name nothing else resolved (or only the cities table), that ends the name of
+    exactly one other entity of the article, is that entity: ``Commission`` after ``European
+    Commission``, ``Union`` after ``the EU``, ``Congo`` after ``Democratic Republic of the
+    Congo``. With two such entities (``European Union`` and ``African Union``) it stays."""
+    unresolved = entity.by_name_only or (entity.type != "PERSON" and entity.country_code is None
+                                         and entity.name == cand.text)
+    if not unresolved or len(cand.name_tokens) > 2:
         return entity
     short = tuple(t.lower() for t in cand.name_tokens)
     longer = {(e.name, e.type): e for e in entities
-              if e.type != "PERSON" and _same_kind(e.type, entity.type)
+              if e.type != "PERSON" and not e.by_name_only
+              and (_same_kind(e.type, entity.type) or entity.by_name_only)
               and _name_ends_with(e.name, short)}
     return next(iter(longer.values())) if len(longer) == 1 else entity
 

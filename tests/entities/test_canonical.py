@@ -157,7 +157,10 @@ def test_a_place_does_not_take_the_country_of_a_role_before_it(gazetteer):
     ("The European Union and the African Union met. The Union said little.",
      {"The European Union": "ORG", "the African Union": "ORG", "Union": "ORG"}, "Union",
      ("Union", "ORG", None)),
-], ids=["org-suffix", "country-suffix", "suffix-of-an-alias-entity", "two-candidates-stay"])
+    ("Kallas said the EU would act. No member state should hold the whole Union hostage.",
+     {"EU": "ORG", "Union": "GPE"}, "Union", ("European Union", "ORG", None)),
+], ids=["org-suffix", "country-suffix", "suffix-of-an-alias-entity", "two-candidates-stay",
+        "the-article-outranks-the-cities-table"])
 def test_a_short_name_ends_the_one_longer_name_of_the_article(text, entities, short, expected,
                                                                gazetteer):
     mentions = _mentions(text, entities, gazetteer)
