@@ -12,6 +12,7 @@ canonical entity.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -245,6 +246,28 @@ def _entity_for(index: int, candidates: list[Candidate], gazetteer: Gazetteer) -
 
 
 _PLACE_TYPES = frozenset({"GPE", "LOC"})
+_TYPE_PREFERENCE = ("PERSON", "GPE", "LOC", "ORG", "NORP", "FAC")
+"""Which type a name takes when its mentions in one article got as many votes for two."""
+
+
+def _one_type_per_name(entities: list[_Entity]) -> list[_Entity]:
+    """One name, one entity within an article: the model can tag the same words GPE in one
+    sentence and LOC (or ORG and WORK_OF_ART) in the next. The type most mentions got wins."""
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for entity in entities:
+        votes[entity.name][entity.type] += 1
+    chosen: dict[str, _Entity] = {}
+    for name, counts in votes.items():
+        if len(counts) > 1:
+            kind = max(counts, key=lambda t: (counts[t], -_preference(t)))
+            country = next((e.country_code for e in entities
+                            if e.name == name and e.country_code), None)
+            chosen[name] = _Entity(name, kind, country)
+    return [chosen.get(entity.name, entity) for entity in entities]
+
+
+def _preference(kind: str) -> int:
+    return _TYPE_PREFERENCE.index(kind) if kind in _TYPE_PREFERENCE else len(_TYPE_PREFERENCE)
 
 
 def _longer_name_for(cand: Candidate, entity: _Entity, entities: list[_Entity]) -> _Entity:
@@ -279,6 +302,7 @@ def resolve_mentions(candidates: list[Candidate], gazetteer: Gazetteer) -> list[
     entities = [_entity_for(i, ordered, gazetteer) for i in range(len(ordered))]
     entities = [_longer_name_for(cand, entity, entities)
                 for cand, entity in zip(ordered, entities, strict=True)]
+    entities = _one_type_per_name(entities)
     # A person's country is the first one a role phrase gives any of their mentions.
     person_country: dict[str, str] = {}
     for cand, entity in zip(ordered, entities, strict=True):

@@ -1,4 +1,5 @@
 import pytest
+from spacy.tokens import Span
 
 from pipeline.entities.canonical import candidates_from_doc, resolve_mentions
 from tests.entities.helpers import ruler_pipeline
@@ -180,3 +181,16 @@ def test_cities_get_their_country_where_the_text_names_a_place(text, entities, s
                                                                 expected, gazetteer):
     [mention] = [m for m in _mentions(text, entities, gazetteer) if m.text == surface]
     assert (mention.entity_name, mention.entity_type, mention.country_code) == expected
+
+
+def test_one_name_has_one_type_within_an_article(gazetteer):
+    text = ("Talks on Nagorno-Karabakh resumed. Nagorno-Karabakh was the focus. Armenia and "
+            "Nagorno-Karabakh were named.")
+    doc = ruler_pipeline({"Nagorno-Karabakh": "GPE", "Armenia": "GPE"})(text)
+    # The statistical model tags the same words differently from one sentence to the next.
+    first, second, *rest = doc.ents
+    doc.ents = [first, Span(doc, second.start, second.end, label="WORK_OF_ART"), *rest]
+    mentions = resolve_mentions(candidates_from_doc(doc, gazetteer), gazetteer)
+    karabakh = [m for m in mentions if m.text == "Nagorno-Karabakh"]
+    assert [m.label for m in karabakh] == ["GPE", "WORK_OF_ART", "GPE"]
+    assert {(m.entity_name, m.entity_type) for m in karabakh} == {("Nagorno-Karabakh", "GPE")}
