@@ -144,7 +144,8 @@ def _is_titled_name(name: Span, gazetteer: Gazetteer) -> bool:
             and 2 <= len(words) <= 4
             and all(t.is_title and t.text.replace("-", "").isalpha() for t in words)
             and not any(gazetteer.is_title_word(t.text) or gazetteer.is_org_word(t.text)
-                        or gazetteer.country(t.text) is not None for t in words))
+                        or gazetteer.country(t.text, local_places=False) is not None
+                        for t in words))
 
 
 def sentences(doc: Doc) -> list[Span]:
@@ -246,16 +247,18 @@ def _entity_for(index: int, candidates: list[Candidate], gazetteer: Gazetteer) -
 
 
 _PLACE_TYPES = frozenset({"GPE", "LOC"})
-_TYPE_PREFERENCE = ("PERSON", "GPE", "LOC", "ORG", "NORP", "FAC")
+_TYPE_PREFERENCE = ("GPE", "LOC", "ORG", "NORP", "FAC")
 """Which type a name takes when its mentions in one article got as many votes for two."""
 
 
 def _one_type_per_name(entities: list[_Entity]) -> list[_Entity]:
     """One name, one entity within an article: the model can tag the same words GPE in one
-    sentence and LOC (or ORG and WORK_OF_ART) in the next. The type most mentions got wins."""
+    sentence and LOC (or ORG and WORK_OF_ART) in the next. The type most mentions got wins.
+    People are left out: a person and a place can share a name."""
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for entity in entities:
-        votes[entity.name][entity.type] += 1
+        if entity.type != "PERSON":
+            votes[entity.name][entity.type] += 1
     chosen: dict[str, _Entity] = {}
     for name, counts in votes.items():
         if len(counts) > 1:
@@ -263,7 +266,8 @@ def _one_type_per_name(entities: list[_Entity]) -> list[_Entity]:
             country = next((e.country_code for e in entities
                             if e.name == name and e.country_code), None)
             chosen[name] = _Entity(name, kind, country)
-    return [chosen.get(entity.name, entity) for entity in entities]
+    return [entity if entity.type == "PERSON" else chosen.get(entity.name, entity)
+            for entity in entities]
 
 
 def _preference(kind: str) -> int:

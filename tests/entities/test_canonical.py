@@ -194,3 +194,9 @@ def test_one_name_has_one_type_within_an_article(gazetteer):
     karabakh = [m for m in mentions if m.text == "Nagorno-Karabakh"]
     assert [m.label for m in karabakh] == ["GPE", "WORK_OF_ART", "GPE"]
     assert {(m.entity_name, m.entity_type) for m in karabakh} == {("Nagorno-Karabakh", "GPE")}
+
+
+def test_a_titled_name_that_is_also_a_city_is_still_a_person(gazetteer):
+    text = "Defense Secretary Lloyd Austin arrived in Manila."
+    mentions = _by_text(_mentions(text, {"Lloyd Austin": "ORG", "Manila": "GPE"}, gazetteer))
+    assert mentions[("Lloyd Austin", 18)].entity_type == "PERSON"
