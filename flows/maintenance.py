@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -140,8 +140,7 @@ def reprocess_flow(since: datetime | None = None, source: str | None = None,
                                    or None})
     summary = ReprocessSummary(run_id=run_id, database=engine.url.render_as_string(True))
     timer = _timed(summary.stage_seconds)
-    started = time.perf_counter()
-    try:
+    with _recorded_run(engine, summary, "reprocess"):
         with timer("setup"):
             analyzer = Analyzer(settings)
         summary.pipeline_version = analyzer.version
@@ -158,16 +157,6 @@ def reprocess_flow(since: datetime | None = None, source: str | None = None,
             done += len(ids)
             if progress:
                 progress(summary, done, summary.selected)
-    except BaseException as exc:
-        summary.seconds = round(time.perf_counter() - started, 3)
-        finish_run(engine, run_id, status="failed", counts=summary.run_counts(),
-                   message=f"{type(exc).__name__}: {exc}"[:2000])
-        raise
-    summary.seconds = round(time.perf_counter() - started, 3)
-    finish_run(engine, run_id, status="completed", counts=summary.run_counts(),
-               message=summary.message())
-    logger.info("run %s completed: %s", run_id, asdict(summary))
-    publish_figures(summary, f"reprocess run {run_id}", "newsflow-reprocess")
     return summary
 
 
@@ -302,9 +291,8 @@ def retry_failed_flow(stage: str | None = None, database_url: str | None = None,
                        flow_run_id=str(flow_run.id or "") or None,
                        pipeline_version=__version__, parameters={"stage": stage})
     summary = RetrySummary(run_id=run_id, database=engine.url.render_as_string(True))
-    started = time.perf_counter()
     fetcher: Fetcher | None = None
-    try:
+    with _recorded_run(engine, summary, "retry-failed"), ExitStack() as closing:
         items = open_items(engine, stage=stage)
         summary.items = len(items)
         for item in items:
@@ -341,7 +329,7 @@ def retry_failed_flow(stage: str | None = None, database_url: str | None = None,
                 progress(summary, done, total)
         web = [item for item in rest if item.kind in WEB_KINDS]
         if web:
-            fetcher = Fetcher(settings.fetch)
+            fetcher = closing.enter_context(Fetcher(settings.fetch))
         for source, group in _groups(web, settings.batch_size):
             assert fetcher is not None
             gathered = expand_web_task(engine, fetcher, group, settings)
@@ -359,17 +347,24 @@ def retry_failed_flow(stage: str | None = None, database_url: str | None = None,
             done += len(group)
             if progress:
                 progress(summary, done, total)
+    return summary
+
+
+@contextmanager
+def _recorded_run(engine: Engine, summary: ReprocessSummary | RetrySummary,
+                  flow_name: str) -> Iterator[None]:
+    """Close the run's ``pipeline_runs`` row when the block ends: ``failed`` with the error
+    (which goes on), or ``completed`` with the run's message and a Prefect artifact."""
+    started = time.perf_counter()
+    try:
+        yield
     except BaseException as exc:
         summary.seconds = round(time.perf_counter() - started, 3)
-        finish_run(engine, run_id, status="failed", counts=summary.run_counts(),
+        finish_run(engine, summary.run_id, status="failed", counts=summary.run_counts(),
                    message=f"{type(exc).__name__}: {exc}"[:2000])
         raise
-    finally:
-        if fetcher is not None:
-            fetcher.close()
     summary.seconds = round(time.perf_counter() - started, 3)
-    finish_run(engine, run_id, status="completed", counts=summary.run_counts(),
+    finish_run(engine, summary.run_id, status="completed", counts=summary.run_counts(),
                message=summary.message())
-    logger.info("run %s completed: %s", run_id, asdict(summary))
-    publish_figures(summary, f"retry-failed run {run_id}", "newsflow-retry-failed")
-    return summary
+    get_run_logger().info("run %s completed: %s", summary.run_id, asdict(summary))
+    publish_figures(summary, f"{flow_name} run {summary.run_id}", f"newsflow-{flow_name}")
