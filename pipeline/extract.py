@@ -91,7 +91,7 @@ def extract_page(html: str | bytes, *, url: str | None = None,
     )
 
 
-def _main_text(html: str | bytes, *, url: str | None) -> Any:
+def _main_text(html: str, *, url: str | None) -> Any:
     """trafilatura's document, or None when the page holds no story.
 
     A short first extraction is checked again in precision mode, which drops a banner or an
@@ -112,7 +112,7 @@ def _text_length(document: Any) -> int:
     return len((document.text or "").strip()) if document is not None else 0
 
 
-def _extract(html: str | bytes, *, url: str | None, mode: str) -> Any:
+def _extract(html: str, *, url: str | None, mode: str) -> Any:
     try:
         return trafilatura.bare_extraction(
             html,
@@ -141,7 +141,7 @@ def _drop_leading_title(text: str, title: str | None) -> str:
     return text
 
 
-def _page_day(html: str | bytes, url: str | None, fetched_at: datetime | None) -> str | None:
+def _page_day(html: str, url: str | None, fetched_at: datetime | None) -> str | None:
     """htmldate's publication day for the page, never later than the fetch."""
     params: dict[str, Any] = dict(_DATE_PARAMS)
     if fetched_at is not None:
@@ -196,10 +196,9 @@ def _parse_day(value: str | None) -> date | None:
         return None
 
 
-_LANG_ATTR = re.compile(rb"<html[^>]*\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.IGNORECASE)
+_LANG_ATTR = re.compile(r"<html[^>]*\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.IGNORECASE)
 
 
-def _declared_language(html: str | bytes) -> str | None:
-    head = html[:4096] if isinstance(html, bytes) else html[:4096].encode("utf-8", "replace")
-    match = _LANG_ATTR.search(head)
-    return match[1].decode().lower() if match else None
+def _declared_language(html: str) -> str | None:
+    match = _LANG_ATTR.search(html[:4096])
+    return match[1].lower() if match else None
