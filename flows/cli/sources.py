@@ -16,18 +16,18 @@ import typer
 from rich.table import Table
 from sqlalchemy import Engine
 
-from flows.cli import (
+from flows.cli.app import (
     ConfigOption,
     DbOption,
-    _fail,
-    _print_summary,
-    _quiet_prefect,
-    _settings,
-    _utc,
     app,
     err,
+    fail,
+    load_cli_settings,
     out,
+    quiet_prefect,
+    utc,
 )
+from flows.cli.ingest import print_summary
 from pipeline.db.engine import make_engine
 from pipeline.db.migrate import ensure_schema
 from pipeline.errors import RunError
@@ -45,7 +45,7 @@ def _engine(settings: Settings) -> Engine:
         engine = make_engine(settings.database_url)
         ensure_schema(engine)
     except RunError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     return engine
 
 
@@ -73,14 +73,14 @@ def sources_add(
                                               ("urls", urls), ("path", path), ("warc", warc))
              if value is not None}
     if len(given) != 1:
-        raise _fail("give exactly one of --feed, --sitemap, --urls, --path, --warc")
+        raise fail("give exactly one of --feed, --sitemap, --urls, --path, --warc")
     (kind, location), = given.items()
-    engine = _engine(_settings(config, database_url=db))
+    engine = _engine(load_cli_settings(config, database_url=db))
     try:
         source = add_source(engine, name, kind, location,
                             schedule=None if no_schedule else (schedule or "default"))
     except RunError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     out.print(f"added source {source.name}: {source.kind} {source.location}, "
               + (f"every {source.schedule}" if source.schedule else "not scheduled"),
               highlight=False)
@@ -94,7 +94,7 @@ def sources_list(db: DbOption = None, config: ConfigOption = None) -> None:
     from pipeline.db import schema
     from pipeline.registry import list_sources
 
-    engine = _engine(_settings(config, database_url=db))
+    engine = _engine(load_cli_settings(config, database_url=db))
     with engine.connect() as connection:
         counts = dict(connection.execute(
             select(schema.Article.source_id, func.count()).group_by(schema.Article.source_id)
@@ -115,11 +115,11 @@ def sources_remove(name: str, db: DbOption = None, config: ConfigOption = None) 
     """Forget a source and its backfill ledger; its articles stay, without a source."""
     from pipeline.registry import remove_source
 
-    engine = _engine(_settings(config, database_url=db))
+    engine = _engine(load_cli_settings(config, database_url=db))
     try:
         source = remove_source(engine, name)
     except RunError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     out.print(f"removed source {source.name}; its articles are kept", highlight=False)
 
 
@@ -132,19 +132,19 @@ def run_source(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect logs.")] = False,
 ) -> None:
     """Run one source now, as its schedule would (skipped if a run of it is active)."""
-    settings = _settings(config, database_url=db, dask_address=dask)
+    settings = load_cli_settings(config, database_url=db, dask_address=dask)
     _engine(settings)
-    _quiet_prefect(verbose)
+    quiet_prefect(verbose)
     from flows.sources import SkippedRun, source_flow
 
     try:
         result = source_flow(source, settings=settings)
     except RunError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     if isinstance(result, SkippedRun):
         err.print(result.reason, highlight=False)
         raise typer.Exit(3)
-    _print_summary(result)
+    print_summary(result)
 
 
 @app.command()
@@ -160,19 +160,19 @@ def backfill(
 ) -> None:
     """Load a source's items dated in [START, END), one subflow per window; re-running the
     same command skips done windows and retries failed ones."""
-    settings = _settings(config, database_url=db, dask_address=dask)
+    settings = load_cli_settings(config, database_url=db, dask_address=dask)
     engine = _engine(settings)
-    _quiet_prefect(verbose)
+    quiet_prefect(verbose)
     from flows.sources import SkippedRun, backfill_flow
     from pipeline.registry import get_source
 
     try:
         get_source(engine, source)
-        result = backfill_flow(source, _utc(start), _utc(end), window, settings=settings)
+        result = backfill_flow(source, utc(start), utc(end), window, settings=settings)
     except RunError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     except KeyboardInterrupt:
-        raise _fail("interrupted; finished windows are kept, re-run the same command to "
+        raise fail("interrupted; finished windows are kept, re-run the same command to "
                     "resume", 130) from None
     if isinstance(result, SkippedRun):
         err.print(result.reason, highlight=False)
@@ -242,11 +242,11 @@ def serve(
     an on-demand backfill deployment: no work pool or worker needed. Without PREFECT_API_URL
     it starts a local Prefect server (UI on --prefect-port) and stops it on exit. Ctrl-C
     stops it."""
-    settings = _settings(config, database_url=db)
+    settings = load_cli_settings(config, database_url=db)
     engine = _engine(settings)
     # Scheduled runs start in child processes, which resolve settings from the environment.
     os.environ["NEWSFLOW_DATABASE_URL"] = settings.database_url
-    _quiet_prefect(verbose)
+    quiet_prefect(verbose)
     from pipeline.registry import list_sources
 
     sources = list_sources(engine)
@@ -260,7 +260,7 @@ def serve(
         try:
             server = _start_prefect_server(prefect_port)
         except RunError as exc:
-            raise _fail(str(exc)) from exc
+            raise fail(str(exc)) from exc
         os.environ["PREFECT_API_URL"] = f"http://127.0.0.1:{prefect_port}/api"
         out.print(f"started a Prefect server: UI at http://127.0.0.1:{prefect_port}",
                   highlight=False)

@@ -10,7 +10,17 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy import Engine
 
-from flows.cli import ConfigOption, DbOption, _fail, _quiet_prefect, _settings, _utc, app, err, out
+from flows.cli.app import (
+    ConfigOption,
+    DbOption,
+    app,
+    err,
+    fail,
+    load_cli_settings,
+    out,
+    quiet_prefect,
+    utc,
+)
 from pipeline.db.engine import make_engine
 from pipeline.db.migrate import current_revision, ensure_schema
 from pipeline.errors import RunError
@@ -19,7 +29,7 @@ from pipeline.settings import Settings
 
 def _prepare(settings: Settings, verbose: bool) -> Engine:
     """The database, checked before any flow starts: it has the schema, and it is current."""
-    _quiet_prefect(verbose)
+    quiet_prefect(verbose)
     engine = make_engine(settings.database_url)
     if current_revision(engine) is None:
         raise RunError("the database has no newsflow schema yet: run `newsflow ingest` "
@@ -54,7 +64,7 @@ def reprocess(
 ) -> None:
     """Re-run cleaning, entities and events on stored articles (no refetch) and replace their
     mentions and events; by default only articles made by an older pipeline version."""
-    settings = _settings(config, database_url=db, batch_size=batch_size, spacy_model=model)
+    settings = load_cli_settings(config, database_url=db, batch_size=batch_size, spacy_model=model)
     try:
         engine = _prepare(settings, verbose)
         if source is not None:
@@ -62,7 +72,7 @@ def reprocess(
 
             source_id(engine, source)
     except RunError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
 
     from flows.maintenance import reprocess_flow
     from pipeline.reprocess import ReprocessSummary
@@ -77,12 +87,12 @@ def reprocess(
                        status=f"{summary.changed} changed, {summary.failed} failed")
 
         try:
-            summary = reprocess_flow(since=_utc(since), source=source, everything=everything,
+            summary = reprocess_flow(since=utc(since), source=source, everything=everything,
                                      settings=settings, progress=report)
         except RunError as exc:
-            raise _fail(str(exc)) from exc
+            raise fail(str(exc)) from exc
         except KeyboardInterrupt:
-            raise _fail("interrupted; reprocessed batches are kept, re-run to continue",
+            raise fail("interrupted; reprocessed batches are kept, re-run to continue",
                         130) from None
     table = Table(title=f"reprocess run {summary.run_id}", show_header=False,
                   title_justify="left")
@@ -122,7 +132,7 @@ def retry_failed(
 ) -> None:
     """Retry the open items in ingest_errors: resolve the ones that now load, count another
     attempt on the ones that still fail."""
-    settings = _settings(config, database_url=db)
+    settings = load_cli_settings(config, database_url=db)
     if allow_host:
         fetch = settings.fetch.model_copy(update={
             "allowed_private_hosts": [*settings.fetch.allowed_private_hosts, *allow_host]})
@@ -130,7 +140,7 @@ def retry_failed(
     try:
         _prepare(settings, verbose)
     except RunError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
 
     from flows.maintenance import retry_failed_flow
     from pipeline.retry import RetrySummary
@@ -146,9 +156,9 @@ def retry_failed(
         try:
             summary = retry_failed_flow(stage=stage, settings=settings, progress=report)
         except RunError as exc:
-            raise _fail(str(exc)) from exc
+            raise fail(str(exc)) from exc
         except KeyboardInterrupt:
-            raise _fail("interrupted; items settled so far are kept", 130) from None
+            raise fail("interrupted; items settled so far are kept", 130) from None
     table = Table(title=f"retry-failed run {summary.run_id}", show_header=False,
                   title_justify="left")
     table.add_column(style="bold")

@@ -1,0 +1,24 @@
+"""The ``newsflow`` command line: a thin layer over :mod:`pipeline` and the flows.
+
+:mod:`.app` holds the shared parts; each other module is one group of commands and registers
+them on the app when imported here.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from flows.cli import db, evaluate, ingest, maintenance, sources, status
+from flows.cli.app import app, run
+
+__all__ = ["app", "main"]
+
+_COMMAND_MODULES = (db, evaluate, ingest, maintenance, sources, status)
+
+
+def main() -> None:
+    sys.exit(run(app, sys.argv[1:]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""``newsflow db``: create, upgrade, downgrade and inspect the schema."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from flows.cli.app import ConfigOption, DbOption, db_app, fail, load_cli_settings, out
+from pipeline.db.engine import make_engine
+from pipeline.db.migrate import current_revision, downgrade, head_revision, upgrade
+from pipeline.errors import RunError
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None, config: ConfigOption = None,
+               revision: Annotated[str, typer.Argument(help="Target revision.")] = "head"
+               ) -> None:
+    """Create the schema or bring it up to the newest migration."""
+    settings = load_cli_settings(config, database_url=db)
+    try:
+        engine = make_engine(settings.database_url)
+        before = current_revision(engine)
+        upgrade(engine, revision)
+        after = current_revision(engine)
+    except RunError as exc:
+        raise fail(str(exc)) from exc
+    out.print(f"database {engine.url.render_as_string(True)}: {before or 'empty'} → {after}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision, e.g. -1 or base.")],
+                 db: DbOption = None, config: ConfigOption = None) -> None:
+    """Step the schema back to an earlier migration (drops what later ones added)."""
+    settings = load_cli_settings(config, database_url=db)
+    try:
+        engine = make_engine(settings.database_url)
+        downgrade(engine, revision)
+        out.print(f"database {engine.url.render_as_string(True)}: now at "
+                  f"{current_revision(engine) or 'base (empty)'}")
+    except RunError as exc:
+        raise fail(str(exc)) from exc
+
+
+@db_app.command("current")
+def db_current(db: DbOption = None, config: ConfigOption = None) -> None:
+    """Show the database's schema revision and the newest one available."""
+    settings = load_cli_settings(config, database_url=db)
+    try:
+        engine = make_engine(settings.database_url)
+        current, head = current_revision(engine), head_revision(engine)
+    except RunError as exc:
+        raise fail(str(exc)) from exc
+    state = "up to date" if current == head else (
+        "empty: run `newsflow db upgrade`" if current is None else
+        "behind: run `newsflow db upgrade`")
+    out.print(f"current: {current or 'none'}\nhead:    {head}\n{state}")

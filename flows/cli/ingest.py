@@ -1,0 +1,151 @@
+"""``newsflow ingest``: read or fetch articles into the database, with progress and a summary."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from flows.cli.app import (
+    ConfigOption,
+    DbOption,
+    app,
+    err,
+    fail,
+    load_cli_settings,
+    out,
+    quiet_prefect,
+    utc,
+)
+from pipeline.db.engine import make_engine
+from pipeline.db.migrate import ensure_schema
+from pipeline.errors import RunError
+
+
+@app.command()
+def ingest(
+    inputs: Annotated[list[str] | None, typer.Argument(
+        help="Files and directories to read (.txt, .html, .jsonl, .warc, .warc.gz), and "
+             "http(s) URLs of articles to fetch.")] = None,
+    urls_file: Annotated[Path | None, typer.Option(
+        "--urls", help="A file with one article URL a line.")] = None,
+    feed: Annotated[list[str] | None, typer.Option(
+        "--feed", help="RSS/Atom feed URL; every entry's page is fetched. Repeatable.")] = None,
+    sitemap: Annotated[list[str] | None, typer.Option(
+        "--sitemap", help="Sitemap or sitemap-index URL (plain or .xml.gz). Repeatable.")] = None,
+    since: Annotated[datetime | None, typer.Option(
+        help="With --sitemap: only URLs whose lastmod is on or after this date (UTC).",
+        formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"])] = None,
+    allow_host: Annotated[list[str] | None, typer.Option(
+        "--allow-host", help="Host, IP or CIDR that may be fetched although it is private or "
+                             "loopback (refused by default). Repeatable.")] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+    batch_size: Annotated[int | None, typer.Option(help="Articles per batch.", min=1)] = None,
+    model: Annotated[str | None, typer.Option(help="spaCy model name to load.")] = None,
+    dask: Annotated[str | None, typer.Option(
+        "--dask", metavar="ADDRESS",
+        help="Run cleaning, entities and events on the Dask scheduler at ADDRESS "
+             "(tcp://host:8786; default: NEWSFLOW_DASK_ADDRESS, else in this process).")] = None,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect logs.")] = False,
+) -> None:
+    """Read articles (.txt, .html, .jsonl) from files and directories into the database."""
+    settings = load_cli_settings(config, database_url=db, batch_size=batch_size, spacy_model=model,
+                         dask_address=dask)
+    if allow_host:
+        fetch = settings.fetch.model_copy(update={
+            "allowed_private_hosts": [*settings.fetch.allowed_private_hosts, *allow_host]})
+        settings = settings.model_copy(update={"fetch": fetch})
+    quiet_prefect(verbose)
+    from pipeline.entities.model import resolve_model_name
+    from pipeline.readers import discover_files
+
+    inputs = inputs or []
+    urls = [i for i in inputs if i.lower().startswith(("http://", "https://"))]
+    paths = [Path(i) for i in inputs if i not in urls]
+    feeds, sitemaps = feed or [], sitemap or []
+    try:  # everything that can stop the whole run, checked before the flow starts
+        if urls_file is not None:
+            urls += _read_url_file(urls_file)
+        discovery = discover_files(paths)
+        engine = make_engine(settings.database_url)
+        status = ensure_schema(engine)
+        resolve_model_name(settings.spacy_model)
+    except RunError as exc:
+        raise fail(str(exc)) from exc
+    if status.created:
+        err.print(f"created the newsflow schema ({status.head}) in "
+                  f"{engine.url.render_as_string(True)}")
+    if not (discovery.files or urls or feeds or sitemaps):
+        raise fail("nothing to ingest: no readable files under the given paths and no URLs, "
+                    "--urls, --feed or --sitemap")
+
+    from flows.ingest import IngestSummary, ingest_flow
+    from flows.runners import LocalOnly, with_task_runner
+
+    bar = Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
+                   TextColumn("{task.fields[status]}"), TimeElapsedColumn(),
+                   console=err, disable=not progress or not err.is_terminal, transient=False)
+    with bar:
+        task_id = bar.add_task("items", total=len(discovery.files) or None,
+                               status="starting Prefect and the spaCy model")
+
+        def report(summary: IngestSummary, done: int, total: int) -> None:
+            bar.update(task_id, completed=done, total=total,
+                       status=f"{summary.new} new, {summary.duplicate} dup, "
+                              f"{summary.failed} failed")
+
+        try:
+            summary = with_task_runner(ingest_flow, settings)(
+                [str(p) for p in paths], urls=urls, feeds=feeds, sitemaps=sitemaps,
+                since=utc(since), settings=settings, progress=LocalOnly(report))
+        except RunError as exc:
+            raise fail(str(exc)) from exc
+        except KeyboardInterrupt:
+            raise fail("interrupted; loaded batches are kept, re-run to continue", 130) from None
+    print_summary(summary)
+
+
+def _read_url_file(path: Path) -> list[str]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RunError(f"cannot read the URL list {path}: {exc}") from exc
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def print_summary(summary: object) -> None:
+    from flows.ingest import IngestSummary
+
+    assert isinstance(summary, IngestSummary)
+    table = Table(title=f"ingest run {summary.run_id}", show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column()
+    if summary.files or not summary.pages:
+        table.add_row("files read", f"{summary.files}")
+    if summary.skipped_files:
+        table.add_row("files skipped (no reader)", f"{summary.skipped_files}")
+    if summary.listed:
+        table.add_row("entries listed", f"{summary.listed} ({summary.unchanged} unchanged)")
+    if summary.pages:
+        table.add_row("pages fetched", f"{summary.pages} ({summary.not_modified} not modified)")
+    table.add_row("articles read", f"{summary.read}")
+    table.add_row("new", f"{summary.new}" + (
+        f" ({summary.near_duplicate} near-duplicates)" if summary.near_duplicate else ""))
+    table.add_row("duplicate", f"{summary.duplicate}")
+    failed = ", ".join(f"{n} {stage}" for stage, n in sorted(summary.failures_by_stage.items()))
+    table.add_row("failed", f"{summary.failed}" + (f" ({failed})" if failed else ""))
+    table.add_row("entity mentions", f"{summary.mentions}")
+    table.add_row("events", f"{summary.events}")
+    stages = " · ".join(f"{stage} {sec:.1f}s" for stage, sec in summary.stage_seconds.items())
+    table.add_row("time", f"{summary.seconds:.1f}s ({stages})")
+    table.add_row("database", summary.database)
+    out.print(table)
+    if summary.failed:
+        out.print(f"failures are in ingest_errors: SELECT * FROM ingest_errors "
+                  f"WHERE run_id = {summary.run_id};", highlight=False)
