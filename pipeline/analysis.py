@@ -1,5 +1,10 @@
-"""The analysis stage as one object: the spaCy model, the gazetteer and the event coder that
-a settings object names, and the ``pipeline_version`` they make together.
+"""The analysis stage: parse each article once (:mod:`pipeline.parsing`), then hand the same
+parsed documents to entity resolution (:mod:`pipeline.entities`) and to the event coder
+(:mod:`pipeline.events`). This is the one place the three meet; neither of the other two
+packages imports the other.
+
+:class:`Analyzer` holds what a settings object names: the spaCy model, the gazetteer and the
+event coder, and the ``pipeline_version`` they make together.
 
 An :class:`Analyzer` travels to wherever the stage runs: pickled for a Dask worker it sends
 only its settings and loads the model again on arrival, so the same task code runs in the
@@ -9,6 +14,7 @@ flow's process or on a cluster.
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -17,12 +23,18 @@ from typing import Any
 from spacy.language import Language
 
 from pipeline import __version__
-from pipeline.entities import Gazetteer, extract_entities, load_model
+from pipeline.entities import entity_mentions
+from pipeline.events import code_article
 from pipeline.events.actors import ActorCoder
 from pipeline.events.coder import EventCoder
 from pipeline.events.lexicon import EventLexicon
-from pipeline.records import AnalyzedArticle, Article, StageResult
+from pipeline.gazetteer import Gazetteer
+from pipeline.parsing import ParsedArticle, load_model, parse_articles
+from pipeline.records import AnalyzedArticle, Article, ItemFailure, StageResult
 from pipeline.settings import Settings
+
+ENTITIES = "entities"
+EVENTS = "events"
 
 _PACKAGE_DATA: tuple[Traversable, ...] = (resources.files("pipeline") / "data",
                                           resources.files("pipeline") / "events" / "data")
@@ -52,6 +64,58 @@ def pipeline_version(settings: Settings, nlp: Language) -> str:
     return f"{__version__}+{digest.hexdigest()[:10]}"
 
 
+def analyse_articles(articles: list[Article], nlp: Language, gazetteer: Gazetteer,
+                     coder: EventCoder | None = None, *, max_chunk_chars: int = 100_000,
+                     batch_size: int = 32, n_process: int = 1) -> StageResult[AnalyzedArticle]:
+    """Mentions with canonical entities, and with a ``coder`` events, for a batch.
+
+    The batch is parsed in one ``nlp.pipe`` stream; if that fails, each article is parsed
+    alone so that one bad article is quarantined (stage ``entities``) and the others go on.
+    An article whose events cannot be coded is quarantined at stage ``events``.
+    """
+    result: StageResult[AnalyzedArticle] = StageResult()
+    options = {"max_chunk_chars": max_chunk_chars, "batch_size": batch_size}
+    parsed: list[ParsedArticle | None]
+    try:
+        parsed = list(parse_articles(articles, nlp, n_process=n_process, **options))
+    except Exception:  # noqa: BLE001 - isolate the article at fault below, one by one
+        parsed = []
+        for article in articles:
+            try:
+                parsed += parse_articles([article], nlp, n_process=1, **options)
+            except Exception as exc:  # noqa: BLE001 - quarantined with its reason
+                result.failed.append(_failure(article, ENTITIES, exc))
+                parsed.append(None)
+    for article, parse in zip(articles, parsed, strict=True):
+        if parse is None:
+            continue
+        stage = ENTITIES
+        try:
+            analysed = AnalyzedArticle(article=article,
+                                       mentions=entity_mentions(parse, gazetteer))
+            if coder is not None:
+                stage = EVENTS
+                analysed.events = code_article(coder, parse.bodies, analysed.mentions,
+                                               anchor=_anchor(article))
+        except Exception as exc:  # noqa: BLE001 - one article's parse must not sink the batch
+            result.failed.append(_failure(article, stage, exc))
+            continue
+        result.ok.append(analysed)
+    return result
+
+
+def _failure(article: Article, stage: str, exc: Exception) -> ItemFailure:
+    return ItemFailure(article.raw.source_uri, stage, type(exc).__name__, str(exc) or repr(exc))
+
+
+def _anchor(article: Article) -> date | None:
+    """The day relative dates in the article count from."""
+    raw = article.raw
+    if raw.published_date is not None:
+        return raw.published_date
+    return raw.published_at.date() if raw.published_at else None
+
+
 class Analyzer:
     """Entities and events for batches of cleaned articles, as ``settings`` configure them."""
 
@@ -65,10 +129,10 @@ class Analyzer:
 
     def analyse(self, articles: list[Article]) -> StageResult[AnalyzedArticle]:
         settings = self.settings
-        return extract_entities(articles, self.nlp, self.gazetteer,
+        return analyse_articles(articles, self.nlp, self.gazetteer, self.coder,
                                 max_chunk_chars=settings.max_chunk_chars,
                                 batch_size=settings.nlp_batch_size,
-                                n_process=settings.nlp_processes, event_coder=self.coder)
+                                n_process=settings.nlp_processes)
 
     def __getstate__(self) -> dict[str, Any]:
         # A model does not need to travel: the worker loads the same one from its settings.

@@ -19,7 +19,11 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from pipeline.db.engine import make_engine, normalize_url
-from pipeline.entities import Gazetteer, load_model
+from pipeline.events.actors import ActorCoder
+from pipeline.events.coder import EventCoder
+from pipeline.events.lexicon import EventLexicon
+from pipeline.gazetteer import Gazetteer
+from pipeline.parsing import load_model
 from pipeline.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,6 +94,11 @@ def nlp():
 @pytest.fixture(scope="session")
 def gazetteer() -> Gazetteer:
     return Gazetteer()
+
+
+@pytest.fixture(scope="session")
+def coder(gazetteer: Gazetteer) -> EventCoder:
+    return EventCoder(EventLexicon.load(), ActorCoder(gazetteer))
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pycountry
 
-from pipeline.entities.gazetteer import lookup_key
+from pipeline.gazetteer import lookup_key
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "pipeline" / "data"

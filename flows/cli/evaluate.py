@@ -21,11 +21,12 @@ def eval_events(
     config: ConfigOption = None,
 ) -> None:
     """Precision and recall of the event coder on root code + actor countries."""
-    from pipeline.entities import Gazetteer, load_model
+    from pipeline.evaluation.gold_events import evaluate
     from pipeline.events.actors import ActorCoder
     from pipeline.events.coder import EventCoder
-    from pipeline.events.evaluate import evaluate
     from pipeline.events.lexicon import EventLexicon
+    from pipeline.gazetteer import Gazetteer
+    from pipeline.parsing import load_model
 
     settings = load_cli_settings(config, spacy_model=model)
     try:
@@ -43,3 +44,4 @@ def eval_events(
     out.print(table)
     out.print(f"precision {score.precision:.3f}  recall {score.recall:.3f}  F1 {score.f1:.3f}  "
               f"(gold {score.gold}, predicted {score.predicted}, matched {score.matched})")
+

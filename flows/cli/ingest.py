@@ -62,7 +62,7 @@ def ingest(
             "allowed_private_hosts": [*settings.fetch.allowed_private_hosts, *allow_host]})
         settings = settings.model_copy(update={"fetch": fetch})
     quiet_prefect(verbose)
-    from pipeline.entities.model import resolve_model_name
+    from pipeline.parsing import resolve_model_name
     from pipeline.readers import discover_files
 
     inputs = inputs or []

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.entities.gazetteer import CountryRef, Gazetteer
+from pipeline.gazetteer import CountryRef, Gazetteer
+from pipeline.parsing import sentences
 from pipeline.records import Mention
 
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW",
@@ -146,14 +147,6 @@ def _is_titled_name(name: Span, gazetteer: Gazetteer) -> bool:
             and not any(gazetteer.is_title_word(t.text) or gazetteer.is_org_word(t.text)
                         or gazetteer.country(t.text, local_places=False) is not None
                         for t in words))
-
-
-def sentences(doc: Doc) -> list[Span]:
-    """The doc's sentences that hold more than whitespace (paragraph breaks are not sentences,
-    so numbering does not depend on where a long text was split)."""
-    if not doc.has_annotation("SENT_START"):
-        return [doc[:]] if doc.text.strip() else []
-    return [s for s in doc.sents if s.text.strip()]
 
 
 def candidates_from_doc(doc: Doc, gazetteer: Gazetteer, *, char_offset: int = 0,

@@ -1,39 +1,22 @@
 """Political events: who did what to whom, when and where, coded in CAMEO and PLOVER.
 
-:func:`code_article` runs the rule-based coder (:mod:`.coder`) over an article's parsed body;
-the entities stage calls it on the same parse it uses for entities.
+:func:`code_article` runs the rule-based coder (:mod:`.coder`) over an article's parsed body
+(:mod:`pipeline.parsing`), with the entity mentions the entities stage found in it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc
-
+from pipeline.events.actors import ArticleContext
+from pipeline.events.coder import EventCoder
+from pipeline.parsing import BodyDoc, sentences
 from pipeline.records import CodedEvent, Mention
-
-if TYPE_CHECKING:
-    from pipeline.events.coder import EventCoder
-
-
-@dataclass(slots=True)
-class BodyDoc:
-    """One parsed chunk of an article's body, with where it sits in the whole text."""
-
-    doc: Doc
-    char_offset: int
-    sentence_offset: int
 
 
 def code_article(coder: EventCoder, bodies: list[BodyDoc], mentions: list[Mention], *,
                  anchor: date | None) -> list[CodedEvent]:
     """Every event in an article's body, in text order."""
-    # Imported here: pipeline.entities imports this package, and these import it back.
-    from pipeline.entities.canonical import sentences
-    from pipeline.events.actors import ArticleContext
-
     context = ArticleContext(mentions)
     for body in bodies:
         coder.actors.learn_roles(body.doc, context, body.char_offset)

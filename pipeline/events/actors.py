@@ -18,7 +18,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Token
 
-from pipeline.entities.gazetteer import Gazetteer
+from pipeline.gazetteer import Gazetteer
 from pipeline.records import Actor, Mention
 
 _DATA = resources.files("pipeline") / "events" / "data"

@@ -2,8 +2,8 @@
 
 import pytest
 
+from pipeline.analysis import analyse_articles
 from pipeline.clean import clean_articles
-from pipeline.entities import extract_entities
 from pipeline.readers import read_file
 from tests.conftest import SEED_ARTICLE
 
@@ -11,7 +11,7 @@ from tests.conftest import SEED_ARTICLE
 @pytest.fixture(scope="module")
 def seed_mentions(nlp, gazetteer):
     raw = list(read_file(SEED_ARTICLE, max_bytes=1_000_000))
-    result = extract_entities(clean_articles(raw).ok, nlp, gazetteer)
+    result = analyse_articles(clean_articles(raw).ok, nlp, gazetteer)
     assert not result.failed
     return result.ok[0].mentions
 

@@ -2,7 +2,7 @@
 
 import json
 
-from pipeline.events.evaluate import evaluate
+from pipeline.evaluation.gold_events import evaluate
 from tests.conftest import CASES, SEEDS
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.entities.chunks import split_text
+from pipeline.parsing import split_text
 
 
 @pytest.mark.parametrize(("text", "limit"), [

@@ -1,5 +1,5 @@
+from pipeline.analysis import analyse_articles
 from pipeline.clean import clean_articles
-from pipeline.entities import extract_entities
 from pipeline.records import RawArticle
 from tests.entities.helpers import ruler_pipeline
 
@@ -17,12 +17,12 @@ def test_long_texts_are_split_with_offsets_into_the_whole_text(gazetteer):
     text = "\n\n".join([paragraph] * 40)
     [article] = _articles(text)
     nlp = ruler_pipeline(ENTITIES)
-    result = extract_entities([article], nlp, gazetteer, max_chunk_chars=500)
+    result = analyse_articles([article], nlp, gazetteer, max_chunk_chars=500)
     [analysed] = result.ok
     assert len(analysed.mentions) == 40 * 3 * 3
     for mention in analysed.mentions:
         assert article.text[mention.start_char:mention.end_char] == mention.text
-    whole = extract_entities([article], nlp, gazetteer, max_chunk_chars=100_000).ok[0]
+    whole = analyse_articles([article], nlp, gazetteer, max_chunk_chars=100_000).ok[0]
     assert [m.sentence_index for m in analysed.mentions] == [
         m.sentence_index for m in whole.mentions]
     assert analysed.mentions[-1].sentence_index == 40 * 3 * 2 - 1
@@ -33,7 +33,7 @@ def test_model_max_length_caps_the_chunk_size(gazetteer):
     nlp = ruler_pipeline(ENTITIES)
     nlp.max_length = 300
     [article] = _articles("Wang Yi flew to Moscow. " * 100)
-    result = extract_entities([article], nlp, gazetteer, max_chunk_chars=100_000)
+    result = analyse_articles([article], nlp, gazetteer, max_chunk_chars=100_000)
     assert not result.failed
     assert len(result.ok[0].mentions) == 200
 
@@ -41,7 +41,7 @@ def test_model_max_length_caps_the_chunk_size(gazetteer):
 def test_title_mentions_are_kept_apart_and_give_context(gazetteer):
     [article] = _articles("Wang arrived on Monday.",
                           title="Chinese Foreign Minister Wang Yi visits Moscow")
-    result = extract_entities([article], ruler_pipeline(ENTITIES), gazetteer)
+    result = analyse_articles([article], ruler_pipeline(ENTITIES), gazetteer)
     mentions = result.ok[0].mentions
     title = [m for m in mentions if m.section == "title"]
     body = [m for m in mentions if m.section == "body"]
@@ -52,14 +52,14 @@ def test_title_mentions_are_kept_apart_and_give_context(gazetteer):
 
 
 def test_paragraph_datelines_are_not_parsed_as_subjects(gazetteer):
-    from pipeline.entities import _without_datelines
+    from pipeline.parsing import without_datelines
 
     text = "Intro line.\n\nPARIS — Wang Yi flew to Moscow.\n\nKINSHASA (Reuters) — Wang met."
-    blanked = _without_datelines(text)
+    blanked = without_datelines(text)
     assert len(blanked) == len(text)
     assert "PARIS" not in blanked and "Reuters" not in blanked
     assert blanked.endswith("Wang Yi flew to Moscow.\n\n" + " " * 21 + "Wang met.")
     [article] = _articles(text)
-    result = extract_entities([article], ruler_pipeline(ENTITIES), gazetteer)
+    result = analyse_articles([article], ruler_pipeline(ENTITIES), gazetteer)
     for mention in result.ok[0].mentions:
         assert article.text[mention.start_char:mention.end_char] == mention.text

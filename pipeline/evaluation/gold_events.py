@@ -15,9 +15,10 @@ from pathlib import Path
 
 from spacy.language import Language
 
+from pipeline.analysis import analyse_articles
 from pipeline.clean import clean_articles
-from pipeline.entities import Gazetteer, extract_entities
 from pipeline.events.coder import EventCoder
+from pipeline.gazetteer import Gazetteer
 from pipeline.readers import read_file
 from pipeline.records import CodedEvent, RawArticle
 
@@ -87,7 +88,7 @@ def evaluate(gold_path: Path, articles_dir: Path, nlp: Language, gazetteer: Gaze
     """Code the gold articles and score the events against the gold lines."""
     gold = load_gold(gold_path)
     raws = [_article(articles_dir, key) for key in gold]
-    analysed = extract_entities(clean_articles(raws).ok, nlp, gazetteer, event_coder=coder).ok
+    analysed = analyse_articles(clean_articles(raws).ok, nlp, gazetteer, coder).ok
     score = Score()
     for key, item in zip(gold, analysed, strict=True):
         expected = Counter(gold_key(line) for line in gold[key])
