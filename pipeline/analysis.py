@@ -23,6 +23,7 @@ from typing import Any
 from spacy.language import Language
 
 from pipeline import __version__
+from pipeline.clean import clean_articles
 from pipeline.entities import entity_mentions
 from pipeline.events import code_article
 from pipeline.events.actors import ActorCoder
@@ -30,7 +31,7 @@ from pipeline.events.coder import EventCoder
 from pipeline.events.lexicon import EventLexicon
 from pipeline.gazetteer import Gazetteer
 from pipeline.parsing import ParsedArticle, load_model, parse_articles
-from pipeline.records import AnalyzedArticle, Article, ItemFailure, StageResult
+from pipeline.records import AnalyzedArticle, Article, ItemFailure, RawArticle, StageResult
 from pipeline.settings import Settings
 
 ENTITIES = "entities"
@@ -133,6 +134,10 @@ class Analyzer:
                                 max_chunk_chars=settings.max_chunk_chars,
                                 batch_size=settings.nlp_batch_size,
                                 n_process=settings.nlp_processes)
+
+    def analyse_raw(self, raws: list[RawArticle]) -> list[AnalyzedArticle]:
+        """Raw texts cleaned (any length) and analysed; for evaluation on short sentences."""
+        return self.analyse(clean_articles(raws, min_words=1).ok).ok
 
     def __getstate__(self) -> dict[str, Any]:
         # A model does not need to travel: the worker loads the same one from its settings.

@@ -278,7 +278,7 @@ def _load_events(connection: Connection, entities: EntityIds, item: AnalyzedArti
             "location_entity_id": entity(event.location_name, event.location_type),
             "event_date": event.event_date, "negated": event.negated,
             "modality": event.modality, "confidence": event.confidence,
-            "cluster_id": cluster, "pipeline_version": pipeline_version,
+            "rule": event.rule or None, "cluster_id": cluster, "pipeline_version": pipeline_version,
         })
     if rows:
         connection.execute(schema.Event.__table__.insert(), rows)

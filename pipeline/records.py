@@ -135,6 +135,8 @@ class CodedEvent:
     confidence: float
     nominal: bool = False
     """Stated by a noun ("Putin's meeting with Kim") rather than a verb."""
+    rule: str = ""
+    """The coder rule that produced the event (provenance; see ``pipeline.events.rules``)."""
 
 
 @dataclass(slots=True)

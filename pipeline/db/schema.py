@@ -387,6 +387,10 @@ class Event(Base):
     modality: Mapped[str] = mapped_column(String(12))
     """``asserted``, ``future`` or ``hypothetical``."""
     confidence: Mapped[float] = mapped_column(Float)
+    rule: Mapped[str | None] = mapped_column(String(100), index=True)
+    """The coder rule that produced the event, then any recoding applied to it
+    (``verb_event+refusal``); see ``pipeline/events/rules.py``. NULL for rows coded before
+    the column existed."""
     cluster_id: Mapped[int | None] = mapped_column(
         Id, ForeignKey("event_clusters.id"), index=True)
     pipeline_version: Mapped[str] = mapped_column(String(40))
