@@ -565,222 +565,32 @@ def derive_triggers(blocks: list[Block], synsets: dict[str, list[str]], valid: s
 
 
 # --------------------------------------------------------------------------------------------
-# Hand-added triggers
+# Hand-added triggers (pipeline/events/data/added_triggers.txt)
 # --------------------------------------------------------------------------------------------
-#
-# The dictionary keys on verbs; a news coder also needs event nouns and light-verb
-# constructions. Codes follow the CAMEO.eventcodes.txt descriptions: the most specific code that
-# is clearly right, else the 2- or 3-digit parent. For nouns, ``pattern`` is a modifier lemma
-# (compound or adjective: "air strike", "arrest warrant"); for verbs it is the object lemma
-# (direct object, or the object of ``particle``). Words are given in their text form and are
-# lemmatized with the model like everything else (``talks`` -> ``talk``).
-#
-# Format: "word [+object] code", one construction a line; "a|b" gives alternatives and
-# "carry_out" a verb with its particle.
 
-ADDED_VERBS = """
-    # appeals and statements (PETRARCH has no URGE entry; DENY and SIGN have no default code)
-    urge 020
-    deny 016
-    deny +responsibility 016
-    # rejecting an accusation is denying it (the guideline's 016), not a policy rejection
-    reject|dismiss|refute|rebut +accusation|allegation|claim|charge|suggestion|report 016
-    decline|refuse +comment 011
-    make|issue|release +statement 010
-    # speaking, answering, giving details: statements, and declining to comment (011) when
-    # negated ("did not respond to a request for comment", "gave no details")
-    respond|reply 010
-    give|provide|offer +detail 010
-    take|answer +question 010
-    express|voice|raise +concern|reservation|doubt|misgiving 012
-    express +pessimism 012
-    express +hope|optimism 013
-    express|offer|send +condolence 018
-    express|offer +sympathy 018
-    express|voice +support|solidarity|gratitude 051
-    express|voice +disapproval|outrage|anger|opposition 110
-    claim|acknowledge +responsibility 015
-    refrain_from 080
-    # PETRARCH puts NEGOTIATE and MEDIATE in its COMPROMISE [080] synset (WordNet's sense of
-    # "compromise"); in news they are the CAMEO consultations of the same names
-    negotiate|negotiate_with 046
-    mediate 045
-    # attending talks, a forum or a summit is meeting at a (third) location, CAMEO 044
-    attend +talk|meeting|forum|conference|summit 044
-    # PETRARCH codes a bare CALL as a telephone call [041]; in news a bare "call" names
-    # ("what he called protectionism", "calling the move unprecedented"): a statement. Phone
-    # calls keep their words (phone, telephone, a phone call).
-    call 010
-    # PETRARCH codes TRAVEL as a generic consultation [040]; in news, an official who travels
-    # (abroad, to a country) makes a visit
-    travel 042
-    # PETRARCH files VETO under administrative sanctions [172]; CAMEO has its own code, 129
-    veto 129
-    # consultations (the PLOVER manual's CONSULT keywords include "holding talks")
-    hold|have|conduct|resume +talk|meeting|summit|consultation 040
-    hold|conduct|open|resume|start +negotiation 046
-    make|pay +visit|trip 042
-    host +visit|talk|meeting|summit 043
-    # agreements
-    sign|ink|conclude|reach|clinch +deal|agreement|accord|treaty|pact 057
-    sign +memorandum|protocol 057
-    ratify +treaty|agreement|accord|pact 057
-    # aid, concessions
-    grant +asylum 075
-    provide|send|deliver +aid 070
-    release|free +prisoner|hostage|detainee 0841
-    declare|announce +ceasefire|truce 0871
-    lift|ease +sanction|embargo 085
-    lift +curfew 0813
-    lift +blockade 0872
-    restore +tie|relation 050
-    # investigations, accusations, complaints
-    open|launch|order|begin +investigation|probe|inquiry 090
-    file|lodge +complaint 114
-    lodge +protest 114
-    summon +ambassador|envoy 114
-    file|bring +lawsuit|suit 115
-    press|file|bring +charge 173
-    issue +warrant 173
-    # demands, rejections, threats
-    issue|deliver|set +ultimatum 139
-    issue +warning 130
-    cast|use +veto 129
-    sanction 163
-    slap|impose|announce|adopt +sanction 163
-    impose +embargo 163
-    impose +curfew 1723
-    impose|tighten +restriction 172
-    impose|enforce +blockade 191
-    # protests
-    hold|stage +protest|demonstration|rally|march 141
-    go_on +strike 143
-    stage +walkout 143
-    # force posture, reduced relations
-    hold|conduct|stage +drill|exercise|maneuver|manoeuvre 150
-    deploy|mobilize|mobilise|mass +troop 154
-    recall +ambassador|envoy 161
-    sever|cut|break +tie|relation 161
-    suspend|halt|freeze +talk|negotiation 164
-    break_off +talk|negotiation 164
-    expel +diplomat 166
-    # violence
-    take +hostage 181
-    launch|carry_out|mount +attack|offensive|raid|assault 190
-    launch|carry_out|conduct +strike 190
-    launch|carry_out|conduct +airstrike 195
-    open +fire 190
-    wage +war 190
-    launch +invasion 192
-    # launching missiles or rockets is firing them: an attack when fired at someone, a show of
-    # force when fired at no one (the coder decides; see TARGETLESS_FIRE in coder.py)
-    launch +missile|rocket 190
-    violate|break +ceasefire|truce 196
-"""
+ADDED_FILE = "added_triggers.txt"
+"""The hand-added triggers, in ``pipeline/events/data`` (its header gives the format)."""
 
-ADDED_NOUNS = """
-    # consultations
-    visit 042
-    trip 042
-    meeting 040
-    talks 040
-    summit 040
-    consultation 040
-    negotiation 046
-    mediation 045
-    call +phone|telephone 041
-    conversation +phone|telephone 041
-    # statements and appeals
-    denial 016
-    condolences 018
-    praise 051
-    apology 055
-    pledge 030
-    # agreements
-    agreement 057
-    deal 057
-    accord 057
-    treaty 057
-    pact 057
-    ceasefire 0871
-    truce 0871
-    # investigations and accusations
-    investigation 090
-    probe 090
-    inquiry 090
-    accusation 112
-    allegation 112
-    criticism 111
-    condemnation 111
-    lawsuit 115
-    # rejections, threats, demands
-    rejection 120
-    refusal 120
-    veto 129
-    threat 130
-    warning 130
-    ultimatum 139
-    # protests
-    protest 141
-    demonstration 141
-    rally 141
-    march 141
-    strike +general|workers 143
-    strike +hunger 142
-    walkout 143
-    riot 145
-    # force posture
-    drill 150
-    # PETRARCH's PATROL verb is 150 (demonstrate military power); its noun is the same act
-    patrol 150
-    exercise +military|naval 150
-    game +war 150
-    drill|exercise +joint|combined|bilateral|trilateral 062
-    maneuver|manoeuvre 150
-    deployment 154
-    mobilization|mobilisation 154
-    # reduced relations, coercion
-    sanctions 163
-    embargo 163
-    crackdown 170
-    arrest 173
-    detention 173
-    indictment 173
-    warrant +arrest 173
-    deportation 174
-    # violence
-    kidnapping|abduction|hijacking 181
-    rape 1821
-    torture 1822
-    bombing 183
-    bombing +suicide 1831
-    bombing +car 1832
-    bombing +roadside 1833
-    attack +suicide 1831
-    attack +terrorist 180
-    assassination 186
-    attempt +assassination 185
-    attack 190
-    strike 190
-    clash 190
-    fighting 190
-    offensive 190
-    ambush 190
-    shelling 194
-    airstrike 195
-    strike +air|drone|missile 195
-    attack +air|drone|missile 195
-    raid +air 195
-    blockade 191
-    siege 191
-    invasion 192
-    massacre 202
-    cleansing +ethnic 203
-"""
+
+def read_added(path: Path) -> dict[str, str]:
+    """The ``[verbs]`` and ``[nouns]`` sections of the hand-added trigger file."""
+    sections: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        header = re.fullmatch(r"\[(verbs|nouns)\]", line.strip())
+        if header:
+            current = sections.setdefault(header[1], [])
+        elif current is not None:
+            current.append(line)
+        elif line.split("#", 1)[0].strip():
+            raise ValueError(f"{path}: {line!r} comes before [verbs] or [nouns]")
+    if set(sections) != {"verbs", "nouns"}:
+        raise ValueError(f"{path}: needs a [verbs] and a [nouns] section")
+    return {name: "\n".join(lines) for name, lines in sections.items()}
 
 
 def parse_added(text: str, pos: str, lemmatizer: Lemmatizer) -> Iterator[Row]:
-    """Rows from the ADDED_* mini-language (see the comment above ``ADDED_VERBS``)."""
+    """Rows from one section of the hand-added trigger file (its header gives the format)."""
     for raw in text.splitlines():
         line = raw.split("#", 1)[0].strip()
         if not line:
@@ -801,9 +611,10 @@ def parse_added(text: str, pos: str, lemmatizer: Lemmatizer) -> Iterator[Row]:
                 yield Row(lemma, pos, particle, code, pattern, "added")
 
 
-def added_triggers(lemmatizer: Lemmatizer) -> list[Row]:
-    rows = [*parse_added(ADDED_VERBS, "VERB", lemmatizer),
-            *parse_added(ADDED_NOUNS, "NOUN", lemmatizer)]
+def added_triggers(path: Path, lemmatizer: Lemmatizer) -> list[Row]:
+    added = read_added(path)
+    rows = [*parse_added(added["verbs"], "VERB", lemmatizer),
+            *parse_added(added["nouns"], "NOUN", lemmatizer)]
     seen: dict[tuple[str, str, str, str], Row] = {}
     for row in rows:
         if row.key in seen and seen[row.key].cameo != row.cameo:
@@ -953,6 +764,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--reference", type=Path, required=True,
                         help="the reference data directory (with cameo/ and plover/)")
+    parser.add_argument("--added", type=Path, default=DEFAULT_OUT / ADDED_FILE,
+                        help="the hand-added triggers (default: "
+                             f"{(DEFAULT_OUT / ADDED_FILE).relative_to(REPO)})")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
                         help=f"output directory (default: {DEFAULT_OUT.relative_to(REPO)})")
     parser.add_argument("--model", default=DEFAULT_MODEL,
@@ -973,7 +787,7 @@ def main(argv: list[str] | None = None) -> int:
     derived, skipped = derive_triggers(blocks, synsets, valid, lemmatizer)
     derived, redundant = drop_redundant(derived)
     skipped["pattern row with the code of its fallback row (dropped)"] = redundant
-    added = added_triggers(lemmatizer)
+    added = added_triggers(args.added, lemmatizer)
     unknown = sorted({row.cameo for row in added} - valid)
     if unknown:
         raise ValueError(f"added triggers use codes not in CAMEO.eventcodes.txt: {unknown}")

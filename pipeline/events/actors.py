@@ -18,6 +18,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Token
 
+from pipeline.events.wordlists import WordLists
 from pipeline.gazetteer import Gazetteer
 from pipeline.records import Actor, Mention
 
@@ -27,14 +28,6 @@ CAMEO_COUNTRY = {"XKX": "KSV"}
 has no ISO code, is KSV in the CAMEO/Phoenix dictionaries (XKX elsewhere)."""
 
 IGO = "IGO"
-_AGENT_PARTICIPLES = frozenset({"drafted", "sponsored", "backed", "led", "brokered",
-                                "proposed", "funded", "supported", "authored"})
-_RELATIVE_NOUNS = frozenset({"sister", "brother", "wife", "husband", "son", "daughter",
-                             "father", "mother"})
-_PERSON_TITLE_ROLES = frozenset({"GOV"})
-_MEMBER_NOUNS = frozenset({"country", "government", "capital", "state", "nation", "power"})
-"""Plural nouns for the member countries of a region or body."""
-_HE = frozenset({"he", "him", "his", "she", "her"})
 _ROLE_WINDOW = 6
 """Tokens before a person's name searched for a title that gives the role."""
 
@@ -145,8 +138,9 @@ class ActorCoder:
     """Codes the actor a token stands for, within one article's context."""
 
     def __init__(self, gazetteer: Gazetteer, agents: dict[tuple[str, ...], str] | None = None,
-                 seats: frozenset[str] | None = None):
+                 seats: frozenset[str] | None = None, words: WordLists | None = None):
         self._gazetteer = gazetteer
+        self.words = words if words is not None else WordLists.load()
         self._agents = agents if agents is not None else load_agents()
         self._seats = seats if seats is not None else load_seats()
         self._regions = load_regions()
@@ -191,7 +185,7 @@ class ActorCoder:
             if mention is not None and mention.entity_type == "ORG" \
                     and offset + token.idx == mention.start_char \
                     and len(mention.text.split()) > 1 and token.ent_iob_ == "B" \
-                    and self.role_of(_title_words(doc, token.i)) in _PERSON_TITLE_ROLES \
+                    and self.role_of(_title_words(doc, token.i)) in self.words.person_title_roles \
                     and _title_words(doc, token.i)[-1].pos_ == "PROPN":
                 # "German Chancellor Olaf Scholz" tagged as an organization: a titled person,
                 # so that a later "Scholz" is known
@@ -214,7 +208,7 @@ class ActorCoder:
         region = self._region(token, context, offset)
         if region is not None:
             return region
-        if token.lower_ in _HE:
+        if token.lower_ in self.words.personal_pronouns:
             person = context.last_person_before(char)
             return self._person(person, context, None, offset) if person else None
         mention = context.mention_at(char)
@@ -240,7 +234,7 @@ class ActorCoder:
                 # "Kim Yo Jong, the influential sister of leader Kim Jong Un": a leader's
                 # relative who speaks speaks for the leader's state (the guideline's GOV)
                 for kin in (c for c in token.children if c.dep_ == "appos"
-                            and c.lemma_.lower() in _RELATIVE_NOUNS):
+                            and c.lemma_.lower() in self.words.relative_nouns):
                     for prep in (c for c in kin.children if c.lower_ == "of"):
                         for pobj in (c for c in prep.children if c.dep_ == "pobj"):
                             leader = self.actor(pobj, context, offset)
@@ -260,7 +254,7 @@ class ActorCoder:
         """The country in a hyphenated participle the model kept as one word: "a
         U.S.-drafted resolution", "the Russian-backed forces" stand for that country."""
         head, dash, participle = token.text.rpartition("-")
-        if not dash or participle.lower() not in _AGENT_PARTICIPLES:
+        if not dash or participle.lower() not in self.words.agent_participles:
             return None
         ref = self._gazetteer.country(head, local_places=False)
         if ref is None or ref.kind == "capital":
@@ -290,7 +284,7 @@ class ActorCoder:
         if token.pos_ == "PROPN" and token.lower_ in self._regions and not list(token.children
                                                                               )[1:]:
             return _actor(self._regions[token.lower_], None, text)
-        if token.tag_ not in ("NNS", "NNPS") or token.lemma_.lower() not in _MEMBER_NOUNS:
+        if token.tag_ not in ("NNS", "NNPS") or token.lemma_.lower() not in self.words.member_nouns:
             return None
         for child in token.children:
             if child.dep_ not in ("amod", "compound", "nmod"):

@@ -14,6 +14,8 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from spacy.tokens import Token
+
 CODES_FILE = "cameo_codes.tsv"
 TRIGGERS_FILE = "triggers.tsv"
 CODE_COLUMNS = ("code", "name", "root", "quad_class", "goldstein", "plover_type", "plover_mode")
@@ -55,6 +57,17 @@ class Trigger:
     particle: str | None
     pattern: str | None
     cameo: str
+
+    def recode(self, cameo: str) -> Trigger:
+        """The same word coded as ``cameo``: what a rule makes of it ("agreed" to supply
+        radars is an intent, 033, not an agreement). The particle and the pattern belong to
+        the lexicon's reading and are not kept."""
+        return Trigger(self.lemma, self.pos, None, None, cameo)
+
+    @classmethod
+    def of(cls, token: Token, cameo: str) -> Trigger:
+        """A trigger the lexicon does not list, made by a rule for ``token``."""
+        return cls(token.lemma_, "VERB" if token.pos_ == "VERB" else "NOUN", None, None, cameo)
 
     @property
     def specificity(self) -> int:

@@ -224,3 +224,11 @@ def test_bad_files_are_refused(tmp_path, codes, triggers, message):
     _write(tmp_path, codes, triggers)
     with pytest.raises(ValueError, match=message):
         EventLexicon.load(tmp_path)
+
+
+def test_a_recoded_trigger_keeps_its_word_and_drops_its_pattern():
+    trigger = Trigger("impose", "VERB", None, "sanction", "163")
+    recoded = trigger.recode("1312")
+    assert (recoded.lemma, recoded.pos, recoded.cameo) == ("impose", "VERB", "1312")
+    assert recoded.pattern is None and recoded.particle is None
+    assert trigger.cameo == "163"  # triggers are values: the lexicon's own is unchanged

@@ -1,0 +1,455 @@
+"""The event rules: small functions, tried in order on each word of a sentence.
+
+A rule looks at one :class:`Site` (a word, the trigger the lexicon gives it, and the
+coder's helpers) and returns
+
+* a :class:`Match`: the event's code, the word that carries it and its actor pairs; the
+  rules after it are not tried;
+* :data:`STOP`: this word carries no event; the rules after it are not tried;
+* ``None``: this rule does not apply; the next one is tried.
+
+Order matters where rules overlap: a specific reading (an allegation, a commitment) comes
+before the generic one (:func:`verb_event`), and a rule that vetoes a word comes before the
+rules that would code it. After a match, the :data:`RECODINGS` run in order on the draft
+event (negation that makes a refusal, a launch at no one that is a show of force); each may
+change the code, the negation or the modality, and its name is added to the event's
+``rule``. Finally :data:`SENTENCE_FILTERS` drop what a sentence states only in passing.
+
+Each docstring gives an example sentence and what it gives: ``→ ACTOR1 CODE ACTOR2`` (the
+actor's country code; ``-`` for no target) or ``→ nothing from "word"``.
+``tests/events/test_rules.py`` runs every example through the real model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Token
+
+from pipeline.events.actors import ArticleContext
+from pipeline.events.arguments import Pairs
+from pipeline.events.lexicon import Trigger
+from pipeline.events.syntax import (
+    children,
+    criticised,
+    governors,
+    pobjs,
+    subject,
+    with_conjuncts,
+)
+from pipeline.events.wordlists import WordLists
+
+if TYPE_CHECKING:
+    from pipeline.events.coder import EventCoder
+
+REJECT = "120"
+INTENT = "030"
+ACCUSE = "112"
+CRITICISE = "111"
+BARE_STATEMENT = "010"
+"""CAMEO's "make statement, not specified below": that someone said something is not an
+event; what was said is coded when it is one."""
+DECLINE_COMMENT = "011"
+"""A statement not made ("did not say whether", "gave no details"): the refusal happened."""
+SHOW_OF_FORCE = "150"
+
+
+class _Stop:
+    def __repr__(self) -> str:
+        return "STOP"
+
+
+STOP = _Stop()
+"""What a rule returns for a word that carries no event, whatever later rules would say."""
+
+
+@dataclass(slots=True)
+class Match:
+    """An event a rule found: its trigger (with the code), the word that carries it, and
+    the (source, target) actor pairs. No pairs: the event is found, but not coded."""
+
+    trigger: Trigger
+    token: Token
+    pairs: Pairs
+    consume: str | None = None
+    """A pattern word (lemma) whose occurrences under the trigger this event uses up, so
+    they are not coded again ("imposed sanctions": the noun "sanctions")."""
+    rule: str = ""
+
+
+@dataclass(slots=True)
+class Site:
+    """One word being coded, with the trigger the lexicon gives it and the coder's helpers
+    bound to the article's context."""
+
+    token: Token
+    trigger: Trigger | None
+    coder: EventCoder
+    context: ArticleContext
+    offset: int
+    consumed: set[int] = field(default_factory=set)
+    """Indexes of words an earlier event of the sentence used up."""
+
+    @property
+    def words(self) -> WordLists:
+        return self.coder.words
+
+    def trigger_of(self, token: Token) -> Trigger | None:
+        return self.coder.trigger_of(token)
+
+    def pairs(self, sources: list[Token], targets: list[Token]) -> Pairs:
+        return self.coder.arguments.pairs(sources, targets, self.context, self.offset)
+
+    def of_verb(self, verb: Token) -> Pairs:
+        return self.coder.arguments.of_verb(verb, self.context, self.offset)
+
+    def of_noun(self, noun: Token) -> Pairs:
+        return self.coder.arguments.of_noun(noun, self.context, self.offset)
+
+    def unreal(self, token: Token) -> bool:
+        return self.coder.unreal_complement(token)
+
+    def intent(self, act: Trigger) -> str:
+        """The express-intent code (03x) for an act of this code."""
+        return self.words.intent_by_root.get(act.cameo[:2], INTENT)
+
+
+Rule = Callable[[Site], "Match | _Stop | None"]
+
+
+def refused_thing(site: Site) -> Match | _Stop | None:
+    """Not accepting or tolerating something that comes from or belongs to a named actor is
+    a rejection of that actor (120); a stance on a thing of no one is no event.
+
+    Example: "Iran would not accept dictation from Western capitals." → IRN 120 WST
+    """
+    token, words = site.token, site.words
+    if site.trigger is not None or token.pos_ != "VERB" or token.lemma_ not in (
+            words.refused_things) or not children(token, "neg") or site.unreal(token):
+        return None
+    objects = children(token, "dobj")
+    targets = [t for o in objects for _p, pobj in pobjs(o, words.source_preps)
+               for t in with_conjuncts(pobj)] or objects
+    pairs = [(a1, a2) for a1, a2 in site.pairs(subject(token)[0], targets) if a2 is not None]
+    return Match(Trigger.of(token, REJECT), token, pairs) if pairs else STOP
+
+
+def not_an_event(site: Site) -> _Stop | None:
+    """A word the lexicon does not list is no event; nor is an act inside a clause that
+    another trigger denies, appeals for, demands or alleges, or that someone only believes
+    or calls unlikely: only the appeal, the denial or the belief happened.
+
+    Example: "The Security Council urged Serbia to withdraw its troops." → nothing from "withdraw"
+    """
+    if site.trigger is None or site.unreal(site.token):
+        return STOP
+    return None
+
+
+def purpose_of_consultation(site: Site) -> _Stop | None:
+    """The purpose clause of a visit or meeting ("to meet Costa", "to discuss the war") is
+    its agenda, not a second event.
+
+    Example: "Lula will travel to Lisbon to meet Costa." → nothing from "meet"
+    """
+    token = site.token
+    if token.dep_ == "advcl" and any(a.lower_ == "to" for a in children(token, "aux")):
+        purpose_of = site.trigger_of(token.head)
+        if purpose_of is not None and purpose_of.cameo[:2] in site.words.purpose_roots:
+            return STOP
+    return None
+
+
+def allegation(site: Site) -> Match | _Stop | None:
+    """Claiming or alleging that someone did something accuses them (112); the act claimed
+    is not coded as having happened.
+
+    Example: "Russia claimed that Polish troops had fired shots across the border." → RUS 112 POL
+    """
+    token = site.token
+    if token.pos_ != "VERB" or token.lemma_ not in site.words.alleging_verbs:
+        return None
+    accused = [t for c in children(token, "ccomp") for t in children(c, "nsubj")]
+    if not accused:
+        return None
+    pairs = site.pairs(subject(token)[0], accused)
+    return Match(site.trigger.recode(ACCUSE), token, pairs) if (  # type: ignore[union-attr]
+        pairs) else STOP
+
+
+def reported_criticism(site: Site) -> Match | _Stop | None:
+    """Saying that someone, or their act, is illegal or unacceptable criticises them (111).
+
+    Example: "Moscow said the new US sanctions were illegal." → RUS 111 USA
+    """
+    token = site.token
+    if token.pos_ != "VERB" or token.lemma_ not in site.words.reporting_verbs:
+        return None
+    judged = [s for c in children(token, "ccomp") if criticised(c, site.words)
+              for s in children(c, "nsubj")]
+    if not judged:
+        return None
+    pairs = site.pairs(subject(token)[0], judged)
+    return Match(site.trigger.recode(CRITICISE), token, pairs) if (  # type: ignore[union-attr]
+        pairs) else STOP
+
+
+def commitment_to_act(site: Site) -> Match | None:
+    """Agreeing, pledging or promising to do an act is the intent to do it: 03x by the act's
+    root (to meet 036, to give aid 033), towards whom the act is done.
+
+    Example: "France agreed to send humanitarian aid to Armenia." → FRA 033 ARM
+    """
+    token = site.token
+    if token.pos_ != "VERB" or token.lemma_ not in site.words.commitment_verbs:
+        return None
+    acts = children(token, "xcomp")
+    acts += [x for act in acts for x in children(act, "xcomp")]  # "keep talking"
+    promised = [(x, t) for x in acts if (t := site.trigger_of(x)) is not None]
+    if not promised:
+        return None
+    act, act_trigger = promised[0]
+    site.consumed.add(act.i)
+    return Match(site.trigger.recode(site.intent(act_trigger)),  # type: ignore[union-attr]
+                 token, site.of_verb(act))
+
+
+def commitment(site: Site) -> Match | None:
+    """Pledging to do something the lexicon has no code for is an intent to cooperate (030),
+    towards whom the promised act is done.
+
+    Example: "Japan pledged to deploy air defence systems to the Philippines." → JPN 030 PHL
+    """
+    token = site.token
+    if token.pos_ != "VERB" or token.lemma_ not in site.words.commitment_verbs:
+        return None
+    acts = children(token, "xcomp")
+    if acts and not any(site.trigger_of(o) for o in children(acts[0], "dobj")):
+        return Match(site.trigger.recode(INTENT), token,  # type: ignore[union-attr]
+                     site.of_verb(acts[0]))
+    return None
+
+
+def ready_to_act(site: Site) -> Match | _Stop | None:
+    """Being ready, prepared or willing to do an act states the intent to do it (03x).
+
+    Example: "Kenya was ready to negotiate with Somalia." → KEN 036 SOM
+    """
+    token = site.token
+    if token.pos_ != "VERB" or token.dep_ != "xcomp" or token.head.dep_ != "acomp" or (
+            token.head.lemma_.lower() not in site.words.ready_words):
+        return None
+    trigger = site.trigger
+    assert trigger is not None
+    pairs = site.of_verb(token)
+    return Match(trigger.recode(site.intent(trigger)), token, pairs) if pairs else STOP
+
+
+def light_verb(site: Site) -> _Stop | None:
+    """A light verb whose object is an event noun lends it its subject; the noun carries the
+    event ("held talks", "imposed sanctions", "a warrant was issued").
+
+    Example: "The European Union imposed new sanctions on Iran." → nothing from "impose"
+    """
+    token = site.token
+    if token.pos_ == "VERB" and token.lemma_ in site.words.light_verbs and any(
+            site.trigger_of(obj) for obj in children(token, "dobj", "nsubjpass")):
+        return STOP
+    return None
+
+
+def planned_act(site: Site) -> _Stop | None:
+    """Planning, expecting or preparing to do an act is coded on the act, in the future.
+
+    Example: "Macron plans to visit India in January." → nothing from "plan"
+    """
+    token = site.token
+    if token.pos_ == "VERB" and token.lemma_ in site.words.future_heads and any(
+            site.trigger_of(x) for x in children(token, "xcomp")):
+        return STOP
+    return None
+
+
+def verb_event(site: Site) -> Match | None:
+    """A verb the lexicon lists: its subject did it to its object (or, in the passive, the
+    ``by`` agent to the subject). When the lexicon's entry names an object noun ("agree on
+    sanctions") and the verb names no target, the target hangs on that noun.
+
+    Example: "Russia accused Ukraine of shelling the nuclear plant." → RUS 112 UKR
+    """
+    token, trigger = site.token, site.trigger
+    if token.pos_ != "VERB" or trigger is None:
+        return None
+    pairs = site.of_verb(token)
+    if trigger.pattern and pairs and all(a2 is None for _a1, a2 in pairs):
+        # "agreed on new sanctions against Iran": the target hangs on the object
+        objects = [o for c in token.children for o in [c, *children(c, "pobj")]
+                   if o.lemma_.lower() == trigger.pattern and o.pos_ == "NOUN"]
+        targets = [t for o in objects[:1] for _p, pobj in pobjs(o, site.words.target_preps)
+                   for t in with_conjuncts(pobj)]
+        if targets:
+            pairs = site.pairs(subject(token)[0], targets) or pairs
+    consume = trigger.pattern if token.lemma_ not in site.words.future_heads else None
+    return Match(trigger, token, pairs, consume=consume)
+
+
+def noun_under_event_verb(site: Site) -> _Stop | None:
+    """An event noun that is the object of another event verb is that verb's topic: the
+    verb's event says it all ("denied these allegations").
+
+    Example: "Azerbaijan denied the allegations of torture." → nothing from "allegation"
+    """
+    token = site.token
+    if token.pos_ == "VERB":
+        return None
+    slot = site.coder.arguments.slot(token)
+    words = site.words
+    if slot.dep_ in ("dobj", "nsubjpass", "pobj") and slot.head.lemma_ not in (
+            words.light_verbs | words.receiving_verbs) and site.trigger_of(slot.head):
+        return STOP
+    return None
+
+
+def noun_event(site: Site) -> Match | None:
+    """An event noun: its source is the possessive, ``from``/``by`` or the subject of the
+    light verb it is the object of; its target comes after ``with``, ``to``, ``against``,
+    ``on`` or ``between``. The object of "ready to sign" is an intent (03x).
+
+    Example: "The talks between Peru and Chile ended without a deal." → PER 040 CHL
+    """
+    token, trigger = site.token, site.trigger
+    if token.pos_ == "VERB" or trigger is None:
+        return None
+    pairs = site.of_noun(token)
+    slot = site.coder.arguments.slot(token)
+    light = slot.head
+    if slot.dep_ == "dobj" and light.lemma_ in site.words.light_verbs \
+            and light.dep_ == "xcomp" and light.head.dep_ == "acomp" \
+            and light.head.lemma_.lower() in site.words.ready_words:
+        # "Yerevan was ready to sign a peace treaty": the intent to sign one
+        trigger = trigger.recode(site.intent(trigger))
+    consume = trigger.pattern if token.lemma_ not in site.words.future_heads else None
+    return Match(trigger, token, pairs, consume=consume)
+
+
+RULES: tuple[Rule, ...] = (
+    refused_thing,
+    not_an_event,
+    purpose_of_consultation,
+    allegation,
+    reported_criticism,
+    commitment_to_act,
+    commitment,
+    ready_to_act,
+    light_verb,
+    planned_act,
+    verb_event,
+    noun_under_event_verb,
+    noun_event,
+)
+"""Every rule, in the order they are tried."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Recodings: applied in order to each match
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Draft:
+    """A matched event before it becomes rows: what the recodings may change."""
+
+    trigger: Trigger
+    token: Token
+    pairs: Pairs
+    negated: bool
+    modality: str
+
+
+Recoding = Callable[[Draft, Site], "Draft | None"]
+
+
+def show_of_force(draft: Draft, site: Site) -> Draft | None:
+    """Weapons fired or launched at no one demonstrate military power (150); fired at
+    someone they are an attack.
+
+    Example: "North Korea fired two ballistic missiles into the sea on Thursday." → PRK 150 -
+    """
+    token = draft.token
+    if draft.pairs and token.pos_ == "VERB" and token.lemma_ in site.words.firing_verbs \
+            and draft.trigger.cameo[:2] == "19" and all(a2 is None for _a1, a2 in draft.pairs) \
+            and not any(site.trigger_of(o) for o in children(token, "dobj")):
+        draft.trigger = draft.trigger.recode(SHOW_OF_FORCE)
+        return draft
+    return None
+
+
+def refusal_said(draft: Draft, site: Site) -> Draft | None:
+    """A rejection by not accepting something (see :func:`refused_thing`) happened: the
+    negation is the rejection itself.
+
+    Example: "Iran would not accept dictation from Western capitals." → IRN 120 WST
+    """
+    if draft.trigger.cameo == REJECT and draft.token.lemma_ in site.words.refused_things \
+            and draft.negated:
+        draft.negated, draft.modality = False, "asserted"
+        return draft
+    return None
+
+
+def refused_support(draft: Draft, site: Site) -> Draft | None:
+    """Not accepting, approving, backing or signing a cooperative act rejects it (120), and
+    the rejection happened.
+
+    Example: "Hungary would not back the EU plan for Ukraine." → HUN 120 IGO
+    """
+    token = draft.token
+    verb = token.head if token.dep_ == "dobj" else token  # "would not accept any deal"
+    if draft.negated and verb.lemma_ in site.words.refusable and draft.trigger.cameo[:2] < "10":
+        draft.trigger = draft.trigger.recode(REJECT)
+        draft.negated, draft.modality = False, "asserted"
+        return draft
+    return None
+
+
+def refused_cooperation(draft: Draft, site: Site) -> Draft | None:
+    """Refusing to do a cooperative act, or saying one will not, is the matching rejection:
+    refusing to meet 125, to cooperate materially 121, to give aid 122, to yield 124.
+
+    Example: "Germany refused to provide military aid to Ukraine." → DEU 122 UKR
+    """
+    token = draft.token
+    if not draft.negated or draft.trigger.cameo[:2] >= "10":
+        return None
+    if any(g.lemma_ in site.words.refusing_heads for g in governors(token)) or (
+            token.pos_ == "VERB" and draft.modality != "asserted"):
+        code = site.words.rejection_by_root.get(draft.trigger.cameo[:2], REJECT)
+        draft.trigger = draft.trigger.recode(code)
+        draft.negated, draft.modality = False, "asserted"
+        return draft
+    return None
+
+
+def declined_comment(draft: Draft, site: Site) -> Draft | None:
+    """Not saying, not commenting, giving no details: declining to comment (011), which
+    happened.
+
+    Example: "The Chinese foreign ministry did not comment on the report." → CHN 011 -
+    """
+    if draft.negated and draft.trigger.cameo == BARE_STATEMENT:
+        draft.trigger = draft.trigger.recode(DECLINE_COMMENT)
+        draft.negated = False
+        return draft
+    return None
+
+
+RECODINGS: tuple[Recoding, ...] = (
+    show_of_force,
+    refusal_said,
+    refused_support,
+    refused_cooperation,
+    declined_comment,
+)
+"""Every recoding, in the order they are applied to a match."""
