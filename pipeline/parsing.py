@@ -78,9 +78,18 @@ def split_text(text: str, max_chars: int) -> list[tuple[int, str]]:
     return chunks
 
 
-_DATELINE = re.compile(r"^[A-Z][A-Z .,'\-]{1,40}(?:\([^)\n]{1,40}\))? +[—–-]{1,2} +",
-                       re.MULTILINE)
-"""Wire-style datelines ("PARIS — ", "KINSHASA (Reuters) — ") opening a paragraph."""
+_PLACE_IN_CAPITALS = r"[A-Z][A-Z.'\-]*(?: [A-Z][A-Z.'\-]*){0,3}"    # PARIS, NEW YORK, U.S.
+_PLACE_IN_TITLE_CASE = r"[A-Z][a-z.'\-]+(?: [A-Z][a-z.'\-]+){0,3}"   # Indianapolis
+_DATELINE_TAIL = (r"(?:, *[A-Z][\w.'\-]*(?: [\w.'\-]+){0,3})?"      # , Vietnam / , Dec 1
+                  r"(?: *\([^)\n]{1,40}\))?"                        # (Reuters)
+                  r" +[—–-]{1,2} +")
+_DATELINE = re.compile(
+    rf"^(?:{_PLACE_IN_CAPITALS}{_DATELINE_TAIL}"
+    # A place in title case only when a new sentence follows: "Putin — who rarely ..." is no
+    # dateline.
+    rf"|{_PLACE_IN_TITLE_CASE}{_DATELINE_TAIL}(?=[A-Z\"“‘']))", re.MULTILINE)
+"""Wire-style datelines opening a paragraph: "PARIS — ", "KINSHASA (Reuters) — ", "HANOI,
+Vietnam (AP) — ", "NEW YORK, Dec 1 (Reuters) - ", "Indianapolis – "."""
 
 
 def without_datelines(text: str) -> str:

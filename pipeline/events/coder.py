@@ -19,7 +19,7 @@ from spacy.tokens import Span, Token
 from pipeline.events import rules
 from pipeline.events.actors import ActorCoder, ArticleContext
 from pipeline.events.arguments import Arguments, Pairs
-from pipeline.events.lexicon import EventLexicon, Trigger
+from pipeline.events.lexicon import EventLexicon, Idiom, Trigger, load_idioms
 from pipeline.events.rules import RECODINGS, RULES, STOP, Draft, Match, Site
 from pipeline.events.syntax import children, negation_and_modality, pobjs
 from pipeline.events.timeref import resolve_date
@@ -40,16 +40,38 @@ def load_generic_verbs(path: Path | None = None) -> frozenset[str]:
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
+NOT_OBJECTS = frozenset({"nsubj", "csubj", "aux", "auxpass", "neg", "punct", "cc", "mark",
+                         "advmod", "det"})
+"""Children a lexicon pattern or an idiom is never matched against: "leaders will meet" is
+no "meet with leaders"."""
+
+
+def _words_under(token: Token) -> set[str]:
+    """The lemmas (and, for participle modifiers, the words as written: "combined exercises"
+    is lemmatized to its verb) of a token's objects and modifiers and of the objects of its
+    particles and prepositions, never its subject: what a lexicon pattern or an idiom is
+    matched against."""
+    return {w for c in token.children if c.dep_ not in NOT_OBJECTS
+            for w in (c.lemma_.lower(), c.lower_)} | {
+        g.lemma_.lower() for c in children(token, "prep", "prt") for g in c.children}
+
+
 class EventCoder:
     """Codes the events of parsed sentences; one instance serves a whole run."""
 
     def __init__(self, lexicon: EventLexicon, actors: ActorCoder,
                  generic_verbs: frozenset[str] | None = None,
-                 words: WordLists | None = None) -> None:
+                 words: WordLists | None = None,
+                 idioms: dict[tuple[str, str], tuple[Idiom, ...]] | None = None) -> None:
         self._lexicon = lexicon
         self.actors = actors
         self.words = words if words is not None else actors.words
         self._generic = generic_verbs if generic_verbs is not None else load_generic_verbs()
+        self._idioms = idioms if idioms is not None else load_idioms()
+        for found in self._idioms.values():
+            for idiom in found:
+                if idiom.cameo is not None:
+                    lexicon.code(idiom.cameo)  # an unknown code fails here, not mid-run
         self.arguments = Arguments(actors, self.words, self.trigger_of)
 
     # -- the lexicon -----------------------------------------------------------------------
@@ -61,6 +83,14 @@ class EventCoder:
                                                                           "PROPN") else None
         if pos is None:
             return None
+        idioms = self._idioms.get((token.lemma_.lower(), pos))
+        if idioms:
+            under = _words_under(token)
+            idiom = next((i for i in idioms if i.related in under), None)
+            if idiom is not None:
+                # "beat the deadline" is no event; "a war of words" is criticism
+                return None if idiom.cameo is None else Trigger(
+                    idiom.lemma, pos, None, idiom.related, idiom.cameo)
         lemmas = [token.lemma_.lower()]
         compounds = [c.lemma_.lower() for c in token.lefts if c.dep_ == "compound"]
         if compounds:
@@ -76,11 +106,7 @@ class EventCoder:
 
     def _matches(self, trigger: Trigger, token: Token) -> bool:
         if trigger.pattern:
-            # The word as written counts too: a participle modifier ("combined exercises") is
-            # lemmatized to its verb.
-            words = {w for c in token.children for w in (c.lemma_.lower(), c.lower_)} | {
-                g.lemma_.lower() for c in children(token, "prep", "prt") for g in c.children}
-            return trigger.pattern in words
+            return trigger.pattern in _words_under(token)
         if trigger.particle:
             for child in children(token, "prep", "prt", "agent"):
                 if child.lower_ != trigger.particle:
@@ -141,7 +167,7 @@ class EventCoder:
             return []  # headlines in capitals parse as strings of proper nouns
         events: list[CodedEvent] = []
         consumed: set[int] = set()
-        judging: set[int] = set()  # events that judge an act and may name no one judged
+        judging: set[int] = set()  # events that may stand without a target
         for token in sentence:
             if token.i in consumed:
                 continue
@@ -152,6 +178,9 @@ class EventCoder:
             if found.consume:
                 consumed.update(c.i for c in found.token.subtree
                                 if c.lemma_.lower() == found.consume)
+            # a future consultation recoded as an intent (036) needs no more target than
+            # the consultation did
+            standalone = found.trigger.cameo[:2] not in self.words.directed_roots
             judges = found.trigger.cameo[:2] in self.words.judging_roots \
                 and found.token.pos_ == "VERB" and any(
                     self.trigger_of(o) for o in children(found.token, "dobj", "nsubjpass"))
@@ -160,7 +189,7 @@ class EventCoder:
             for actor1, actor2 in pairs:
                 events.append(self._event(draft, f"{found.rule}{applied}", actor1, actor2,
                                           sentence, sentence_index, offset, context, anchor))
-                if judges:
+                if judges or standalone:
                     judging.add(id(events[-1]))
         events = self._filtered(events, judging)
         for event in events:

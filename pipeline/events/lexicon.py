@@ -18,6 +18,8 @@ from spacy.tokens import Token
 
 CODES_FILE = "cameo_codes.tsv"
 TRIGGERS_FILE = "triggers.tsv"
+IDIOMS_FILE = "idioms.tsv"
+IDIOM_COLUMNS = ("lemma", "pos", "related", "cameo", "note")
 CODE_COLUMNS = ("code", "name", "root", "quad_class", "goldstein", "plover_type", "plover_mode")
 TRIGGER_COLUMNS = ("lemma", "pos", "particle", "cameo", "pattern", "note")
 
@@ -107,6 +109,31 @@ def _code(row: dict[str, str]) -> CameoCode:
 def _trigger(row: dict[str, str]) -> Trigger:
     return Trigger(lemma=row["lemma"], pos=row["pos"], particle=row["particle"] or None,
                    pattern=row["pattern"] or None, cameo=row["cameo"])
+
+
+@dataclass(frozen=True)
+class Idiom:
+    """A trigger word with a word under it that changes what it says: "beat the deadline"
+    is no event, "a war of words" is criticism (111)."""
+
+    lemma: str
+    pos: str
+    related: str
+    """The lemma of the word under the trigger: its object, a modifier, or the object of
+    its particle or preposition."""
+    cameo: str | None
+    """None: no event."""
+
+
+def load_idioms(path: str | Path | None = None) -> dict[tuple[str, str], tuple[Idiom, ...]]:
+    """The idiom table (``data/idioms.tsv``) by (lemma, part of speech)."""
+    source: Traversable | Path = (resources.files("pipeline.events") / "data" / IDIOMS_FILE
+                                  if path is None else Path(path))
+    found: dict[tuple[str, str], list[Idiom]] = defaultdict(list)
+    for _number, row in _rows(source, IDIOM_COLUMNS):
+        idiom = Idiom(row["lemma"], row["pos"], row["related"], row["cameo"] or None)
+        found[(idiom.lemma, idiom.pos)].append(idiom)
+    return {key: tuple(idioms) for key, idioms in found.items()}
 
 
 class EventLexicon:

@@ -16,17 +16,19 @@ change the code, the negation or the modality, and its name is added to the even
 ``rule``. Finally :data:`SENTENCE_FILTERS` drop what a sentence states only in passing.
 
 Each docstring gives an example sentence and what it gives: ``→ ACTOR1 CODE ACTOR2`` (the
-actor's country code; ``-`` for no target) or ``→ nothing from "word"``.
+actor's country code; ``-`` for no target) or ``→ nothing from "word"``; a long example may
+wrap.
 ``tests/events/test_rules.py`` runs every example through the real model.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from spacy.tokens import Token
+from spacy.tokens import Span, Token
 
 from pipeline.events.actors import ArticleContext
 from pipeline.events.arguments import Pairs
@@ -148,6 +150,61 @@ def not_an_event(site: Site) -> _Stop | None:
     return None
 
 
+SCORE = re.compile(r"(?<![\d.,/:-])\d{1,3}\s?[-–]\s?\d{1,3}(?![\d.,/:-])")
+"""A score ("2-1", "6–4"); not a date, a time or a range of years."""
+VIOLENT_ROOTS = frozenset({"17", "18", "19", "20"})
+
+
+def _sporting(sentence: Span, words: WordLists) -> bool:
+    """Whether a sentence gives a score or talks of matches, leagues, goals and medals."""
+    return bool(SCORE.search(sentence.text)) or any(
+        t.pos_ in ("NOUN", "PROPN") and t.lemma_.lower() in words.sports_words
+        for t in sentence)
+
+
+def _armed(pairs: Pairs, words: WordLists) -> bool:
+    return any(actor is not None and actor.role in words.armed_roles
+               for pair in pairs for actor in pair)
+
+
+def sports_result(site: Site) -> _Stop | None:
+    """A result between teams or candidates is not violence: a contest verb ("beat",
+    "defeated", "routed", "edged") in a sentence with a score or a sports word, or with a
+    named side as its object and no armed actor on either side; and any violent verb in a
+    sentence with both a score and a sports word.
+
+    Example: "Russia beat Croatia 3-1 on Monday." → nothing from "beat"
+    """
+    token, trigger, words = site.token, site.trigger, site.words
+    if trigger is None or trigger.cameo[:2] not in VIOLENT_ROOTS:
+        return None
+    sentence = token.sent
+    if token.lemma_.lower() not in words.contest_verbs:
+        sporting = SCORE.search(sentence.text) and any(
+            t.lemma_.lower() in words.sports_words for t in sentence)
+        return STOP if sporting else None
+    if _sporting(sentence, words):
+        return STOP
+    named = [o for o in children(token, "dobj") if o.ent_type_ in words.actor_entity_types]
+    if named and not _armed(site.of_verb(token), words):
+        return STOP  # "Ottawa held on to beat Detroit", "the senator defeated her rival"
+    return None
+
+
+def other_sense(site: Site) -> _Stop | None:
+    """A verb whose event sense takes no object means something else with one, or in the
+    passive: to demonstrate ways or to rally support is no protest.
+
+    Example: "The Chilean minister said the results demonstrated the value of the talks."
+    → nothing from "demonstrate"
+    """
+    token = site.token
+    if token.pos_ == "VERB" and token.lemma_.lower() in site.words.intransitive_senses and (
+            children(token, "dobj", "ccomp", "nsubjpass", "auxpass", "agent")):
+        return STOP
+    return None
+
+
 def purpose_of_consultation(site: Site) -> _Stop | None:
     """The purpose clause of a visit or meeting ("to meet Costa", "to discuss the war") is
     its agenda, not a second event.
@@ -247,6 +304,28 @@ def ready_to_act(site: Site) -> Match | _Stop | None:
     return Match(trigger.recode(site.intent(trigger)), token, pairs) if pairs else STOP
 
 
+PROTEST = "141"
+
+
+def crowd_at_building(site: Site) -> Match | _Stop | None:
+    """A crowd surrounding a building or a site protests there (141); it does not assault
+    it. Armed actors who surround a place keep the lexicon's reading.
+
+    Example: "Peruvian protesters surrounded the parliament in Lima." → PER 141 -
+    """
+    token, words = site.token, site.words
+    if token.pos_ != "VERB" or token.lemma_.lower() not in words.encircling_verbs:
+        return None
+    places = [o for o in children(token, "dobj") if o.ent_type_ == "FAC"
+              or o.lemma_.lower() in words.building_nouns]
+    if not places:
+        return None
+    pairs = site.pairs(subject(token)[0], [])
+    if _armed(pairs, words):
+        return None
+    return Match(Trigger.of(token, PROTEST), token, pairs) if pairs else STOP
+
+
 def light_verb(site: Site) -> _Stop | None:
     """A light verb whose object is an event noun lends it its subject; the noun carries the
     event ("held talks", "imposed sanctions", "a warrant was issued").
@@ -337,12 +416,15 @@ def noun_event(site: Site) -> Match | None:
 RULES: tuple[Rule, ...] = (
     refused_thing,
     not_an_event,
+    sports_result,
+    other_sense,
     purpose_of_consultation,
     allegation,
     reported_criticism,
     commitment_to_act,
     commitment,
     ready_to_act,
+    crowd_at_building,
     light_verb,
     planned_act,
     verb_event,
@@ -445,11 +527,44 @@ def declined_comment(draft: Draft, site: Site) -> Draft | None:
     return None
 
 
+def future_cooperation(draft: Draft, site: Site) -> Draft | None:
+    """A cooperative act stated for the future (will, plans to, is expected to) has not
+    happened: what happened is that it was announced, an intent (03x by the act's root;
+    a future visit is 036), with the modality kept as future.
+
+    Example: "French President Emmanuel Macron will visit India in January." → FRA 036 IND
+    """
+    root = draft.trigger.cameo[:2]
+    if draft.modality != "future" or draft.negated or root not in site.words.intent_by_root:
+        return None
+    draft.trigger = draft.trigger.recode(site.words.intent_by_root[root])
+    return draft
+
+
+def future_hostility(draft: Draft, site: Site) -> Draft | None:
+    """A hostile act stated for the future (sanctions, a protest, an attack) is a threat of
+    it (13x), with the modality kept as future.
+
+    Example: "The European Union will impose new sanctions on Iran." → IGO 1312 IRN
+    """
+    code = draft.trigger.cameo
+    if draft.modality != "future" or draft.negated:
+        return None
+    table = site.words.threat_by_code
+    threat = table.get(code) or table.get(code[:3]) or table.get(code[:2])
+    if threat is None:
+        return None
+    draft.trigger = draft.trigger.recode(threat)
+    return draft
+
+
 RECODINGS: tuple[Recoding, ...] = (
     show_of_force,
     refusal_said,
     refused_support,
     refused_cooperation,
     declined_comment,
+    future_cooperation,
+    future_hostility,
 )
 """Every recoding, in the order they are applied to a match."""

@@ -110,16 +110,31 @@ def negation_and_modality(token: Token, words: WordLists) -> tuple[bool, str]:
     negated = negated or any(d.lower_ in ("neither", "no") for t in chain
                              for subj in children(t, "nsubj")
                              for d in children(subj, "det"))
-    modality = "asserted"
+    return negated, _modality(token, chain, words)
+
+
+def _modality(token: Token, chain: list[Token], words: WordLists) -> str:
+    later = any(m.lower_ in words.future_modifiers or m.lemma_.lower() in words.future_modifiers
+                for m in children(token, "amod"))
+    later = later or any(pobj.lemma_.lower() == "future"
+                         for _p, pobj in pobjs(token, frozenset({"in"})))
+    if token.pos_ != "VERB" and later:
+        return "future"  # "the planned visit", "a visit to Beijing in the near future"
     for t in chain:
         auxes = {a.lower_ for a in children(t, "aux")}
         if auxes & words.future_aux or (t.lemma_ in words.future_heads and t is not token):
-            modality = "future"
-            break
+            return "future"
         if auxes & words.hypothetical_aux:
-            modality = "hypothetical"
-            break
-    return negated, modality
+            # "said Kigali would attend the talks": a reported definite plan is the future
+            # seen from the past; "if attacked, Peru would respond" stays hypothetical
+            clause = t
+            while clause.dep_ == "conj" and clause.head is not clause:
+                clause = clause.head  # "said both sides had agreed and would convene"
+            reported = auxes <= {"would", "'d"} and clause.dep_ == "ccomp" \
+                and clause.head.lemma_ in words.reporting_verbs and not any(
+                    m.lower_ == "if" for c in t.children for m in [c, *children(c, "mark")])
+            return "future" if reported else "hypothetical"
+    return "asserted"
 
 
 def referents(tokens: list[Token], words: WordLists) -> list[Token]:

@@ -36,6 +36,8 @@ class WordLists:
     """Governing words that negate the act under them ("declined to comment")."""
     future_heads: Words
     """Governing words that put the act under them in the future ("plans to visit")."""
+    future_modifiers: Words
+    """Modifiers that put an event noun in the future ("the planned visit")."""
     future_aux: Words
     hypothetical_aux: Words
     target_preps: Words
@@ -90,6 +92,19 @@ class WordLists:
     """Plural nouns for the member countries of a region or body ("Western governments")."""
     personal_pronouns: Words
     """Pronouns that stand for the last person named (surface forms, lower case)."""
+    intransitive_senses: Words
+    """Verbs whose event sense takes no object: "demonstrate ways", "rallied support" are
+    no protest."""
+    contest_verbs: Words
+    """Verbs that report a result between teams or candidates as readily as a battle
+    ("Russia beat Croatia")."""
+    sports_words: Words
+    """Nouns that set a sentence in sport: a contest or violent verb among them is a
+    result."""
+    encircling_verbs: Words
+    """Surrounding a place: a crowd that does it protests (141)."""
+    building_nouns: Words
+    """Buildings and sites a crowd gathers around."""
     # -- code tables -------------------------------------------------------------------------
     unreal_complement_roots: Words
     """Roots whose complement has not happened: what is denied, appealed for, demanded or
@@ -108,10 +123,16 @@ class WordLists:
     """Objecting to "the <hostile act>" objects to whoever the article said did it."""
     person_title_roles: Words
     """Roles of a title that make the name after it a person."""
+    armed_roles: Words
+    """Roles of actors who use force: a contest or an encirclement by anyone else is no
+    violence."""
     rejection_by_root: dict[str, str]
     """What refusing a cooperative act is, by the act's root (refusing to meet: 125)."""
     intent_by_root: dict[str, str]
     """The express-intent code for the root of a promised act (to meet: 036)."""
+    threat_by_code: dict[str, str]
+    """What stating a future hostile act is, by the act's code, three-digit parent or root
+    (most specific first): future sanctions 1312, a future attack 1384."""
     group_sizes: dict[str, int]
     """How many actors a plural reference names ("both": 2)."""
 

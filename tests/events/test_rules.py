@@ -13,13 +13,13 @@ import pytest
 from pipeline.events.actors import ArticleContext
 from pipeline.events.rules import RECODINGS, RULES, STOP, Site
 
-EXAMPLE = re.compile(r'Example: "(?P<text>[^"]+)" → (?P<out>.+)')
+EXAMPLE = re.compile(r'Example: "(?P<text>[^"]+)" → (?P<out>[^.]+?)(?= Example:|$)')
 
 
 def _examples(functions):
     cases = []
     for function in functions:
-        found = EXAMPLE.findall(function.__doc__ or "")
+        found = EXAMPLE.findall(" ".join((function.__doc__ or "").split()))
         assert found, f"{function.__name__} has no example in its docstring"
         cases += [pytest.param(function, text, out.strip(),
                                id=f"{function.__name__}-{i}") for i, (text, out) in

@@ -1,0 +1,23 @@
+"""Modality from the clause: reported plans are future, conditions hypothetical, and event
+nouns can be put in the future by their modifiers."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize(("text", "modality"), [
+    ("The Chilean foreign minister said Santiago would send aid to Peru.", "future"),
+    ("Chile's foreign minister said Chile had sent aid and would send aid to Peru.", "future"),
+    ("If Peru asked, Chile would send aid to Peru.", "hypothetical"),
+    ("The Chilean foreign minister is about to travel to Peru.", "future"),
+    ("The Chilean president's planned visit to Peru was confirmed on Monday.", "future"),
+    ("Chile's visit to Peru in the near future was confirmed.", "future"),
+    ("The Chilean president's visit to Peru was confirmed on Monday.", "asserted"),
+], ids=["reported-would", "reported-conjoined", "conditional", "about-to", "planned-noun",
+        "near-future", "plain-noun"])
+def test_modality_of_the_clause(events_of, text, modality):
+    found = [e for e in events_of(text) if e.actor1.code.startswith("CHL")
+             and e.trigger in ("send", "travel", "visit")]
+    assert found, "no event by Chile"
+    assert {e.modality for e in found} == {modality}
