@@ -16,7 +16,9 @@ from pipeline.dates import parse_iso_datetime
 from pipeline.errors import ItemError
 from pipeline.extract import extract_page
 from pipeline.readers.files import decode_text
-from pipeline.records import ItemFailure, RawArticle
+from pipeline.records import ItemFailure, RawArticle, unexpected
+from pipeline.urls import BadURL, check_url
+from pipeline.validate import storable
 
 STAGE = "read"
 _STRING_FIELDS = ("url", "title", "text", "html", "published_at", "source", "author",
@@ -34,6 +36,8 @@ def read_jsonl(path: Path, content: bytes) -> Iterator[RawArticle | ItemFailure]
             yield parse_jsonl_record(line, source_uri=uri)
         except ItemError as exc:
             yield ItemFailure(uri, exc.stage, exc.error_type, f"line {number}: {exc.reason}")
+        except Exception as exc:  # noqa: BLE001 - one line's surprise is that line's failure
+            yield unexpected(uri, STAGE, exc)
 
 
 def parse_jsonl_record(line: str, *, source_uri: str) -> RawArticle:
@@ -58,6 +62,12 @@ def parse_jsonl_record(line: str, *, source_uri: str) -> RawArticle:
             raise ItemError(STAGE, f"field 'published_at': {exc}",
                             error_type="MalformedRecord") from exc
     url = record.get("url") or None
+    if url is not None:
+        try:
+            url = check_url(url)
+        except BadURL as exc:
+            raise ItemError(STAGE, f"field 'url': {exc.reason}",
+                            error_type=exc.error_type) from exc
     article = RawArticle(
         source_uri=source_uri,
         format="jsonl",
@@ -76,7 +86,7 @@ def parse_jsonl_record(line: str, *, source_uri: str) -> RawArticle:
     if article.text.strip():
         return article
     if record.get("html"):
-        page = extract_page(record["html"], url=url)
+        page = extract_page(storable(record["html"]), url=url)
         article.text = page.text
         article.title = article.title or page.title
         article.author = article.author or page.author

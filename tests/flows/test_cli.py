@@ -99,4 +99,4 @@ def test_ingest_a_url_from_the_command_line(httpserver, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "pages fetched" in result.stdout
     stats = run("stats", "--db", db, cwd=tmp_path)
-    assert "BadURL" in stats.stdout and "Tbilisi" in stats.stdout
+    assert "UnsupportedScheme" in stats.stdout and "Tbilisi" in stats.stdout
