@@ -113,10 +113,20 @@ def _check_location(kind: str, location: str) -> str:
     return str(path)
 
 
-def add_source(engine: Engine, name: str, kind: str, location: str, *,
-               schedule: str | None = "default") -> Source:
-    """Register a source. ``schedule="default"`` takes :data:`DEFAULT_SCHEDULES`; ``None``
-    means run only when asked."""
+@dataclass(frozen=True, slots=True)
+class SourceSpec:
+    """A source as it will be stored, every field checked."""
+
+    name: str
+    kind: str
+    location: str
+    schedule: str | None
+
+
+def check_source(name: str, kind: str, location: str, *,
+                 schedule: str | None = "default") -> SourceSpec:
+    """The source as :func:`add_source` would store it, or a :class:`RunError` saying which
+    field is wrong; touches no database (the CLI checks before it opens one)."""
     if not _NAME.fullmatch(name):
         raise RunError(f"invalid source name {shown(name, 60)}: one line of lower-case "
                        "letters, digits, '.', '_' and '-', starting with a letter or digit, "
@@ -128,6 +138,15 @@ def add_source(engine: Engine, name: str, kind: str, location: str, *,
         schedule = DEFAULT_SCHEDULES[kind]
     if schedule is not None:
         parse_schedule(schedule)
+    return SourceSpec(name, kind, location, schedule)
+
+
+def add_source(engine: Engine, name: str, kind: str, location: str, *,
+               schedule: str | None = "default") -> Source:
+    """Register a source. ``schedule="default"`` takes :data:`DEFAULT_SCHEDULES`; ``None``
+    means run only when asked."""
+    spec = check_source(name, kind, location, schedule=schedule)
+    name, location, schedule = spec.name, spec.location, spec.schedule
     table = schema.Source.__table__
     try:
         with engine.begin() as connection:

@@ -107,6 +107,17 @@ def in_range(moment: datetime | date | None, *, now: datetime | None = None) -> 
     return EARLIEST.date() <= moment <= latest.date()
 
 
+def checked_url(url: str | None, *, stage: str) -> str | None:
+    """An item's ``url`` field checked (:func:`pipeline.urls.check_url`), or an
+    :class:`ItemError` at ``stage`` naming the field."""
+    if url is None:
+        return None
+    try:
+        return check_url(url)
+    except BadURL as exc:
+        raise ItemError(stage, f"field 'url': {exc.reason}", error_type=exc.error_type) from exc
+
+
 def validate_article(raw: RawArticle, *, stage: str, limits: ContentLimits,
                      now: datetime | None = None) -> RawArticle:
     """``raw`` with every field made storable, or :class:`ItemError` (at ``stage``) naming
@@ -123,13 +134,7 @@ def validate_article(raw: RawArticle, *, stage: str, limits: ContentLimits,
             raise ItemError(stage, f"field '{name}' is {len(value):,} characters, over the "
                                    f"{MAX_FIELD_CHARS:,} accepted", error_type="FieldTooLong")
         fields[name] = value
-    url = raw.url
-    if url is not None:
-        try:
-            url = check_url(url)
-        except BadURL as exc:
-            raise ItemError(stage, f"field 'url': {exc.reason}",
-                            error_type=exc.error_type) from exc
+    url = checked_url(raw.url, stage=stage)
     published_at, published_source = raw.published_at, raw.published_at_source
     published_date = raw.published_date
     if not (in_range(published_at, now=now) and in_range(published_date, now=now)):

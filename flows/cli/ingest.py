@@ -138,9 +138,9 @@ def print_summary(summary: object) -> None:
     if summary.pages:
         table.add_row("pages fetched", f"{summary.pages} ({summary.not_modified} not modified)")
     if summary.capped:
-        table.add_row("left for the next run", f"{summary.deferred} pages"
-                      + (" and unread child sitemaps" if summary.deferred == 0 else "")
-                      + " (max_items_per_feed / _sitemap / _run)")
+        left = (f"{summary.deferred:,} listed pages" if summary.deferred
+                else "child sitemaps not read yet")
+        table.add_row("left for the next run", f"{left} (max_items_per_feed / _sitemap / _run)")
     table.add_row("articles read", f"{summary.read}")
     table.add_row("new", f"{summary.new}" + (
         f" ({summary.near_duplicate} near-duplicates)" if summary.near_duplicate else ""))

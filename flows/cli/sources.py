@@ -68,7 +68,7 @@ def sources_add(
     db: DbOption = None, config: ConfigOption = None,
 ) -> None:
     """Register a source: exactly one of --feed, --sitemap, --urls, --path, --warc."""
-    from pipeline.registry import add_source
+    from pipeline.registry import add_source, check_source
 
     given = {kind: value for kind, value in (("feed", feed), ("sitemap", sitemap),
                                               ("urls", urls), ("path", path), ("warc", warc))
@@ -76,10 +76,14 @@ def sources_add(
     if len(given) != 1:
         raise fail("give exactly one of --feed, --sitemap, --urls, --path, --warc")
     (kind, location), = given.items()
+    schedule = None if no_schedule else (schedule or "default")
+    try:
+        check_source(name, kind, location, schedule=schedule)  # before any database is touched
+    except RunError as exc:
+        raise fail(str(exc)) from exc
     engine = _engine(load_cli_settings(config, database_url=db))
     try:
-        source = add_source(engine, name, kind, location,
-                            schedule=None if no_schedule else (schedule or "default"))
+        source = add_source(engine, name, kind, location, schedule=schedule)
     except RunError as exc:
         raise fail(str(exc)) from exc
     out.print(f"added source {source.name}: {source.kind} {source.location}, "

@@ -32,9 +32,10 @@ def seed_text(name: str) -> str:
 
 
 def body(index: int) -> str:
-    """A story's body: a seed article, made unique (no two copies are duplicates)."""
+    """A story's body: the first paragraphs of a seed article, made unique (no two copies are
+    duplicates) and short, so the suite spends its time on the hostile part."""
     text = seed_text(BODY_SEEDS[index % len(BODY_SEEDS)])
-    return f"Report number {index} of the hostile suite.\n\n{text}"
+    return f"Report number {index} of the hostile suite.\n\n{text[:1_200]}"
 
 
 def jsonl_line(**fields: object) -> str:
