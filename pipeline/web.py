@@ -181,11 +181,6 @@ def requests_from_sitemap(fetcher: Fetcher, sitemap_url: str, seen: dict[str, st
             # of it would be.
             expansion.failures += [ItemFailure(e.written, "sitemap", e.error_type, e.reason)
                                    for e in sitemap.invalid]
-        else:
-            _invalid(expansion, (e for e in sitemap.invalid
-                                 if e.dated is None or since is None or e.dated >= since),
-                     window)
-        if sitemap.kind == "index":
             if depth + 1 > MAX_SITEMAP_DEPTH:
                 expansion.failures.append(ItemFailure(url, "sitemap", "SitemapTooDeep",
                                                       f"index nested over {MAX_SITEMAP_DEPTH} "
@@ -194,6 +189,8 @@ def requests_from_sitemap(fetcher: Fetcher, sitemap_url: str, seen: dict[str, st
             pending.extend((entry.loc, depth + 1) for entry in entries_since(sitemap.entries,
                                                                              since))
             continue
+        _invalid(expansion, (e for e in sitemap.invalid
+                             if e.dated is None or since is None or e.dated >= since), window)
         for entry in entries_since(sitemap.entries, since):
             if window is not None and not window.contains(entry.lastmod):
                 continue
