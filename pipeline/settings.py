@@ -58,8 +58,9 @@ class Settings(BaseSettings):
 
     max_text_chars: int = Field(default=200_000, ge=1_000)
     """Articles with more characters of text than this are quarantined (``TextTooLong``)
-    rather than analysed: the longest news stories are a tenth of it, while what exceeds it
-    (a book, a log, a dump) holds a batch's NLP for minutes and gigabytes."""
+    rather than analysed: the longest of the Zyte benchmark's 181 articles has 53,372
+    characters, while what exceeds the limit (a book, a log, a dump) holds a batch's NLP for
+    minutes and gigabytes."""
 
     max_items_per_feed: int = Field(default=1_000, ge=1)
     """New or changed entries of one feed fetched in one run; the rest wait for the next
