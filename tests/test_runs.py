@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 
 from pipeline.db import schema
+from pipeline.db.engine import make_engine
 from pipeline.db.migrate import ensure_schema
 from pipeline.runs import reap_abandoned, start_run, touch_run
 
@@ -18,7 +19,9 @@ def _run(engine, run_id):
             schema.PipelineRun.id == run_id)).one()
 
 
-def test_a_killed_run_is_abandoned_by_the_next_with_its_articles_counted(engine, database_url):
+def test_a_killed_run_is_abandoned_by_the_next_with_its_articles_counted(sqlite_url):
+    # SQLite only: liveness is about processes, and the query is the silent-run test's too.
+    database_url, engine = sqlite_url, make_engine(sqlite_url)
     ensure_schema(engine)
     child = subprocess.Popen([sys.executable, "-c", (
         "import sys, time\n"
