@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -32,15 +33,19 @@ from pipeline.db.engine import make_engine
 from pipeline.db.migrate import ensure_schema
 from pipeline.errors import TransientError
 from pipeline.fetch import Fetcher
-from pipeline.load import finish_run, load_articles, record_failures, start_run
+from pipeline.load import load_articles, record_failures
+from pipeline.nlp_budget import analyse_within
 from pipeline.readers import discover_files, read_file, warc_file_time
 from pipeline.records import AnalyzedArticle, Article, ItemFailure, RawArticle, StageResult
+from pipeline.runs import finish_run, start_run, touch_run
 from pipeline.settings import Settings, load_settings
-from pipeline.state import record_not_modified, seen_items, with_validators
+from pipeline.state import later_urls, record_not_modified, seen_items, with_validators
+from pipeline.validate import ContentLimits
 from pipeline.web import (
     Expansion,
     FetchedPages,
     PageRequest,
+    cap_requests,
     fetch_pages,
     requests_from_feed,
     requests_from_sitemap,
@@ -68,11 +73,13 @@ def clean_task(batch: list[RawArticle], min_words: int) -> StageResult[Article]:
 @task(name="entities-and-events", cache_policy=NO_CACHE)
 def entities_task(articles: list[Article] | StageResult[Article],
                   analyzer: Analyzer) -> StageResult[AnalyzedArticle]:
-    """Entities and events of cleaned articles; given the clean task's result (or its future,
-    when submitted), the articles that passed cleaning."""
+    """Entities and events of cleaned articles, within the batch's NLP budget; given the
+    clean task's result (or its future, when submitted), the articles that passed cleaning."""
     if isinstance(articles, StageResult):
         articles = articles.ok
-    return analyzer.analyse(articles)
+    settings = analyzer.settings
+    return analyse_within(analyzer.analyse, articles, seconds=settings.nlp_batch_seconds,
+                          slice_size=settings.nlp_batch_size * settings.nlp_processes)
 
 
 @task(name="load", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[1, 5, 20],
@@ -120,6 +127,13 @@ class IngestSummary:
     events: int = 0
     outside_window: int = 0
     """Articles read from local files whose date falls outside the run's window."""
+    deferred: int = 0
+    """Listed pages left for the next run by a cap (``max_items_per_*``)."""
+    capped: bool = False
+    """A cap stopped a listing: ``deferred`` pages (and maybe unread child sitemaps) wait
+    for the next run."""
+    skipped_detail: str = ""
+    """What was not read under the given directories, and why."""
     seconds: float = 0.0
     stage_seconds: dict[str, float] = field(default_factory=dict)
     failures_by_stage: dict[str, int] = field(default_factory=dict)
@@ -135,32 +149,36 @@ units in all."""
 def expand_task(engine: Engine, fetcher: Fetcher, urls: list[str], feeds: list[str],
                 sitemaps: list[str], since: datetime | None, settings: Settings,
                 window: Window | None = None) -> Expansion:
-    """Every web source as page requests; feeds and sitemaps skip entries handled before."""
+    """Every web source as page requests; feeds and sitemaps skip entries handled before.
+    Each feed, each sitemap and the run as a whole are capped (``max_items_per_*``); what a
+    cap leaves waits for the next run."""
+    later = partial(later_urls, engine)
     expansion = requests_from_urls(urls)
     for feed in feeds:
-        _merge(expansion, requests_from_feed(fetcher, feed, seen_items(engine, f"feed:{feed}"),
-                                             window=window))
+        listing = requests_from_feed(fetcher, feed, seen_items(engine, f"feed:{feed}"),
+                                     window=window)
+        cap_requests(listing, settings.max_items_per_feed, later)
+        expansion.merge(listing)
     for sitemap in sitemaps:
-        _merge(expansion, requests_from_sitemap(
+        listing = requests_from_sitemap(
             fetcher, sitemap, seen_items(engine, f"sitemap:{sitemap}"), since=since,
-            max_bytes=settings.fetch.max_decompressed_bytes, window=window))
+            max_bytes=settings.fetch.max_decompressed_bytes, window=window,
+            max_items=settings.max_items_per_sitemap)
+        cap_requests(listing, settings.max_items_per_sitemap, later)
+        expansion.merge(listing)
     unique = {request.url: request for request in expansion.requests}
     # The same page listed twice (two feeds, a feed and a sitemap) is fetched once.
     expansion.unchanged += len(expansion.requests) - len(unique)
-    expansion.requests = with_validators(engine, unique.values())
+    expansion.requests = list(unique.values())
+    cap_requests(expansion, settings.max_items_per_run, later)
+    expansion.requests = with_validators(engine, expansion.requests)
     return expansion
 
 
-def _merge(into: Expansion, other: Expansion) -> None:
-    into.requests += other.requests
-    into.failures += other.failures
-    into.listed += other.listed
-    into.unchanged += other.unchanged
-
-
 @task(name="fetch", cache_policy=NO_CACHE)
-def fetch_task(engine: Engine, fetcher: Fetcher, requests: list[PageRequest]) -> FetchedPages:
-    pages = fetch_pages(fetcher, requests)
+def fetch_task(engine: Engine, fetcher: Fetcher, requests: list[PageRequest],
+               limits: ContentLimits | None = None) -> FetchedPages:
+    pages = fetch_pages(fetcher, requests, limits)
     record_not_modified(engine, pages)
     return pages
 
@@ -181,12 +199,13 @@ def _file_batches(files: list[Path], settings: Settings, window: Window | None,
     articles: list[RawArticle] = []
     failures: list[ItemFailure] = []
     done = 0
+    limits = ContentLimits.from_settings(settings)
     for path in files:
         file_time = warc_file_time(path) if window is not None else None
         if file_time is not None and not window.contains(file_time):  # type: ignore[union-attr]
             done += 1
             continue
-        for item in read_file(path, max_bytes=settings.max_file_bytes):
+        for item in read_file(path, max_bytes=settings.max_file_bytes, limits=limits):
             if isinstance(item, ItemFailure):
                 failures.append(item)
             elif (window is not None and file_time is None
@@ -204,9 +223,10 @@ def _file_batches(files: list[Path], settings: Settings, window: Window | None,
 
 def _web_batches(engine: Engine, fetcher: Fetcher, requests: list[PageRequest],
                  settings: Settings, summary: IngestSummary) -> Iterator[Batch]:
+    limits = ContentLimits.from_settings(settings)
     for start in range(0, len(requests), settings.batch_size):
         chunk = requests[start:start + settings.batch_size]
-        pages = fetch_task(engine, fetcher, chunk)
+        pages = fetch_task(engine, fetcher, chunk, limits)
         summary.not_modified += len(pages.not_modified)
         yield pages.articles, pages.failures, len(chunk)
 
@@ -248,6 +268,7 @@ def ingest_flow(paths: list[str] | None = None, urls: list[str] | None = None,
     run_id = start_run(engine, flow_name=flow_name,
                        flow_run_id=str(flow_run.id or "") or None,
                        pipeline_version=__version__, source_id=source_id,
+                       silence_seconds=settings.lease_seconds,
                        parameters={"paths": [str(p) for p in paths], "urls": urls,
                                    "feeds": feeds, "sitemaps": sitemaps,
                                    "since": since.isoformat() if since else None,
@@ -255,9 +276,10 @@ def ingest_flow(paths: list[str] | None = None, urls: list[str] | None = None,
                                    "batch_size": settings.batch_size,
                                    "spacy_model": settings.spacy_model})
     summary = IngestSummary(run_id=run_id, database=engine.url.render_as_string(True),
-                            files=len(discovery.files), skipped_files=len(discovery.skipped))
-    logger.info("run %s: %d files to read (%d skipped: no reader for their type)",
-                run_id, summary.files, summary.skipped_files)
+                            files=len(discovery.files), skipped_files=len(discovery.skipped),
+                            skipped_detail=discovery.skipped_summary())
+    logger.info("run %s: %d files to read (not read: %s)", run_id, summary.files,
+                summary.skipped_detail or "none")
     timer = _StageTimer(summary.stage_seconds)
     fetcher = Fetcher(settings.fetch) if urls or feeds or sitemaps else None
     try:
@@ -265,12 +287,15 @@ def ingest_flow(paths: list[str] | None = None, urls: list[str] | None = None,
             analyzer = analyzer or Analyzer(settings)
         summary.pipeline_version = analyzer.version
         sources = [("read", _file_batches(discovery.files, settings, window, summary))]
+        if discovery.unreadable:
+            _quarantine(engine, discovery.unreadable, run_id, summary, source_id)
         if fetcher is not None:
             with timer("fetch"):
                 expansion = expand_task(engine, fetcher, urls, feeds, sitemaps, since, settings,
                                         window)
             summary.pages, summary.listed = len(expansion.requests), expansion.listed
             summary.unchanged = expansion.unchanged
+            summary.deferred, summary.capped = expansion.deferred, expansion.capped
             if expansion.failures:
                 _quarantine(engine, expansion.failures, run_id, summary, source_id)
             sources.append(("fetch", _web_batches(engine, fetcher, expansion.requests,
@@ -285,6 +310,7 @@ def ingest_flow(paths: list[str] | None = None, urls: list[str] | None = None,
             _load(submitted, engine=engine, run_id=run_id, analyzer=analyzer, summary=summary,
                   timer=timer, source_id=source_id)
             done += submitted.units
+            touch_run(engine, run_id)
             logger.info("batch done: %d read, %d new, %d duplicate, %d failed so far",
                         summary.read, summary.new, summary.duplicate, summary.failed)
             if progress:

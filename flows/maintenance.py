@@ -27,7 +27,7 @@ from pipeline.analysis import Analyzer
 from pipeline.db.engine import make_engine
 from pipeline.db.migrate import ensure_schema
 from pipeline.fetch import Fetcher
-from pipeline.load import LoadResult, Settled, finish_run, load_articles, record_attempts, start_run
+from pipeline.load import LoadResult, Settled, load_articles, record_attempts
 from pipeline.records import AnalyzedArticle, ItemFailure, RawArticle
 from pipeline.reprocess import (
     BatchResult,
@@ -57,7 +57,9 @@ from pipeline.retry import (
     outcomes,
     read_local,
 )
+from pipeline.runs import finish_run, start_run, touch_run
 from pipeline.settings import Settings, load_settings
+from pipeline.validate import ContentLimits
 
 ReprocessProgress = Callable[[ReprocessSummary, int, int], None]
 """Called after each batch with the summary so far, articles done and articles to do."""
@@ -132,6 +134,7 @@ def reprocess_flow(since: datetime | None = None, source: str | None = None,
     named = source_id(engine, source) if source else None
     run_id = start_run(engine, flow_name="reprocess", flow_run_id=str(flow_run.id or "") or None,
                        pipeline_version=__version__, source_id=named,
+                       silence_seconds=settings.lease_seconds,
                        parameters={"since": since.isoformat() if since else None,
                                    "source": source, "all": everything,
                                    "batch_size": settings.batch_size,
@@ -154,6 +157,7 @@ def reprocess_flow(since: datetime | None = None, source: str | None = None,
         for ids in pending_batches(engine, selection, analyzer.version, settings.batch_size):
             _reprocess_batch(engine, analyzer, ids, settings=settings, run_id=run_id,
                              summary=summary, timer=timer)
+            touch_run(engine, run_id)
             done += len(ids)
             if progress:
                 progress(summary, done, summary.selected)
@@ -163,8 +167,9 @@ def reprocess_flow(since: datetime | None = None, source: str | None = None,
 # --- retry-failed ---------------------------------------------------------------------------
 
 @task(name="retry-read", cache_policy=NO_CACHE)
-def read_local_task(items: list[RetryItem], max_file_bytes: int) -> Gathered:
-    return read_local(items, max_file_bytes=max_file_bytes)
+def read_local_task(items: list[RetryItem], settings: Settings) -> Gathered:
+    return read_local(items, max_file_bytes=settings.max_file_bytes,
+                      limits=ContentLimits.from_settings(settings))
 
 
 @task(name="retry-expand-web", cache_policy=NO_CACHE)
@@ -210,8 +215,10 @@ class _Retry:
         summary.still_failing += len(settled.still_failing & self.retried)
         summary.new_failures += len(settled.new_failures)
 
-    def settle(self, results: dict[str, ItemFailure | None], source: int | None) -> None:
+    def settle(self, results: dict[str, ItemFailure | None], source: int | None,
+               resolved_by_load: set[str] | frozenset[str] = frozenset()) -> None:
         settled = settle_task(self.engine, results, self.summary.run_id, source)
+        settled.resolved |= resolved_by_load  # loading resolves the items it loads
         self.count(settled)
         for uri, failure in results.items():
             if failure is not None and uri in settled.still_failing:
@@ -222,6 +229,7 @@ class _Retry:
                required: list[str], optimistic: list[str], source: int | None) -> None:
         """Clean, analyse and load what a group of items gave, then settle the items."""
         succeeded: list[str] = []
+        resolved: set[str] = set()
         failures = list(failures)
         size = self.settings.batch_size
         for start in range(0, len(raw), size):
@@ -233,12 +241,13 @@ class _Retry:
             refused = {f.source_uri for f in loaded.failed}
             succeeded += [a.article.raw.source_uri for a in analysed.ok
                           if a.article.raw.source_uri not in refused]
+            resolved |= loaded.resolved
             self.summary.new += loaded.new
             self.summary.duplicate += loaded.duplicate
             self.summary.mentions += loaded.mentions
             self.summary.events += loaded.events
         self.settle(outcomes(required=required, optimistic=optimistic, succeeded=succeeded,
-                             failures=failures), source)
+                             failures=failures), source, resolved)
 
     def reprocess(self, items: list[RetryItem], run_id: int) -> None:
         """Errors of reprocess runs: reprocess their articles again (an article that is gone
@@ -289,7 +298,8 @@ def retry_failed_flow(stage: str | None = None, database_url: str | None = None,
     ensure_schema(engine)
     run_id = start_run(engine, flow_name="retry-failed",
                        flow_run_id=str(flow_run.id or "") or None,
-                       pipeline_version=__version__, parameters={"stage": stage})
+                       pipeline_version=__version__, parameters={"stage": stage},
+                       silence_seconds=settings.lease_seconds)
     summary = RetrySummary(run_id=run_id, database=engine.url.render_as_string(True))
     fetcher: Fetcher | None = None
     with _recorded_run(engine, summary, "retry-failed"), ExitStack() as closing:
@@ -319,12 +329,13 @@ def retry_failed_flow(stage: str | None = None, database_url: str | None = None,
                 progress(summary, done, total)
         local = [item for item in rest if item.kind in LOCAL_KINDS]
         for source, group in _groups(local, settings.batch_size):
-            gathered = read_local_task(group, settings.max_file_bytes)
+            gathered = read_local_task(group, settings)
             state.ingest(gathered.articles, gathered.failures,
                          required=[i.source_uri for i in group if i.kind != "file"],
                          optimistic=[i.source_uri for i in group if i.kind == "file"],
                          source=source)
             done += len(group)
+            touch_run(engine, run_id)
             if progress:
                 progress(summary, done, total)
         web = [item for item in rest if item.kind in WEB_KINDS]
@@ -338,13 +349,15 @@ def retry_failed_flow(stage: str | None = None, database_url: str | None = None,
             failures: list[ItemFailure] = list(gathered.failures)
             raw: list[RawArticle] = []
             for start in range(0, len(requests), size):
-                pages = fetch_task(engine, fetcher, requests[start:start + size])
+                pages = fetch_task(engine, fetcher, requests[start:start + size],
+                                   ContentLimits.from_settings(settings))
                 raw += pages.articles
                 failures += pages.failures
             state.ingest(raw, failures,
                          required=[i.source_uri for i in group if i.kind == "page"],
                          optimistic=gathered.resolved, source=source)
             done += len(group)
+            touch_run(engine, run_id)
             if progress:
                 progress(summary, done, total)
     return summary

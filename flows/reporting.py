@@ -28,6 +28,8 @@ def summary_markdown(summary: IngestSummary, title: str) -> str:
         rows[1:1] = [("listed by feeds/sitemaps", summary.listed),
                      ("pages to fetch", summary.pages), ("not modified (304)",
                                                          summary.not_modified)]
+    if summary.capped:
+        rows.append(("left for the next run (max_items_per_*)", summary.deferred))
     lines = [f"## {title}", "", f"pipeline_runs id {summary.run_id}, "
              f"version `{summary.pipeline_version}`", "", "| figure | count |", "|---|---:|"]
     lines += [f"| {name} | {value} |" for name, value in rows]

@@ -100,6 +100,8 @@ class BackfillReport:
     skipped_done: int = 0
     """Windows already done by an earlier run of the same backfill."""
     done: int = 0
+    partial: int = 0
+    """Windows a cap left items of for the next run (not done; run the backfill again)."""
     failed: int = 0
     undated: int = 0
     """Local articles with no date, which no window selects."""
@@ -120,7 +122,9 @@ def ledger_from(summary: IngestSummary, kind: str) -> Ledger:
     else:
         ledger = Ledger(listed=summary.read + stages.get("read", 0), fetched=summary.read,
                         loaded=summary.new, duplicate=summary.duplicate, failed=failed)
-    ledger.missing = max(0, ledger.listed - ledger.loaded - ledger.duplicate - ledger.failed)
+    ledger.deferred, ledger.capped = summary.deferred, summary.capped
+    ledger.missing = max(0, ledger.listed - ledger.loaded - ledger.duplicate - ledger.failed
+                         - ledger.deferred)
     return ledger
 
 
@@ -160,7 +164,7 @@ def backfill_flow(source: str, start: datetime, end: datetime, window: str = "1d
     report = BackfillReport(spec.name, windows=len(windows))
     try:
         rows = plan_windows(engine, spec.id, windows)
-        todo = [row for row in rows if row.status != "done"]
+        todo = [row for row in rows if row.status != "done"]  # partial ones go on
         report.skipped_done = len(rows) - len(todo)
         logger.info("backfill %s: %d windows, %d done before, %d to run", spec.name,
                     len(rows), report.skipped_done, len(todo))
@@ -215,6 +219,8 @@ def _run_window(engine: Engine, spec: Source, row: WindowRow,
     report.ledgers.append((row.window, status, ledger))
     if status == "done":
         report.done += 1
+    elif status == "partial":
+        report.partial += 1
     else:
         report.failed += 1
     renew_lease(engine, lease, seconds=settings.lease_seconds)

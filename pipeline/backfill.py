@@ -4,8 +4,10 @@ status and a completeness ledger, so a re-run skips what is done and retries wha
 A window is ``done`` when every item its source listed in it is accounted for: loaded, already
 there (a duplicate, an unchanged entry, a 304), or quarantined in ``ingest_errors`` (where
 ``newsflow retry-failed`` takes over). It is ``failed`` when its run raised, when the source
-could not be listed, or when listed items are missing from the ledger; re-running the backfill
-runs it again, and loading is idempotent, so nothing is loaded twice.
+could not be listed, or when listed items are missing from the ledger; it is ``partial`` when
+a cap (``max_items_per_feed``, ``_sitemap``, ``_run``) left listed items for the next run.
+Re-running the backfill runs failed and partial windows again, and loading is idempotent, so
+nothing is loaded twice.
 """
 
 from __future__ import annotations
@@ -47,10 +49,14 @@ class Ledger:
     missing: int = 0
     """Listed items neither loaded, duplicate nor quarantined: counted as failed too."""
     listing_failed: bool = False
+    deferred: int = 0
+    """Listed items a cap (``max_items_per_*``) left for the next run."""
+    capped: bool = False
+    """A cap stopped the listing: the window is ``partial`` until a run gets through it."""
 
     @property
     def complete(self) -> bool:
-        return self.missing == 0 and not self.listing_failed
+        return self.missing == 0 and not self.listing_failed and not self.capped
 
 
 def plan_windows(engine: Engine, source_id: int, windows: list[Window]) -> list[WindowRow]:
@@ -91,6 +97,11 @@ def finish_window(engine: Engine, window_id: int, ledger: Ledger | None, *,
         values["run_id"] = run_id
     if error is not None:
         values.update(status="failed", message=error[:2000])
+    elif (ledger is not None and ledger.capped and not ledger.missing
+          and not ledger.listing_failed):
+        values.update(status="partial", message=(
+            f"{ledger.deferred} listed items left for the next run by max_items_per_feed / "
+            "_sitemap / _run; run the backfill again to continue"))
     elif ledger is None or not ledger.complete:
         problems = []
         if ledger is not None and ledger.listing_failed:

@@ -35,15 +35,51 @@ def declared_charset(data: bytes) -> str | None:
 
 def decode_html(data: bytes, http_charset: str | None = None) -> str:
     """Decode page bytes; undecodable bytes are replaced, never fatal."""
+    return decode_page(data, http_charset)[0]
+
+
+def decode_page(data: bytes, http_charset: str | None = None) -> tuple[str, str | None]:
+    """The page's text, and the HTTP charset when it was refused because it does not fit the
+    bytes (``None`` when it fitted or none was declared).
+
+    A server's charset wins, as the standard says, unless it plainly does not fit: a
+    ``charset=utf-8`` on a windows-1252 body, a ``charset=utf-16`` on ASCII markup. Then the
+    page is decoded as if no charset had been sent.
+    """
     charset = _known(http_charset)
+    refused = None
     if charset is not None:
-        return data.decode(charset, errors="replace")
+        text = _fitting(data, charset)
+        if text is not None:
+            return text, None
+        refused = charset
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), refused
     except UnicodeDecodeError:
         pass
     charset = declared_charset(data) or detected_charset(data)
-    return data.decode(charset, errors="replace")
+    return data.decode(charset, errors="replace"), refused
+
+
+_MAX_BAD_SHARE = 0.001
+"""Undecodable bytes a declared single-byte charset may leave (one in a thousand characters)
+before it is taken for a wrong declaration."""
+
+
+def _fitting(data: bytes, charset: str) -> str | None:
+    """``data`` decoded with ``charset`` when that charset plausibly is the page's own."""
+    text = data.decode(charset, errors="replace")
+    bad = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    if "<" in data[:_PRESCAN_BYTES].decode("latin-1") and "<" not in text[:_PRESCAN_BYTES]:
+        return None  # markup that this charset turns into something else (UTF-16 on ASCII)
+    if bad <= 0:
+        return text
+    if charset == "utf-8":
+        # Stray bad bytes among more valid multi-byte sequences are damage to a UTF-8 page;
+        # more bad bytes than valid sequences are a legacy encoding under a wrong label.
+        multibyte = sum(1 for character in text if ord(character) > 0x7F) - bad
+        return text if multibyte >= bad else None
+    return text if bad <= _MAX_BAD_SHARE * len(text) else None
 
 
 def detected_charset(data: bytes) -> str:

@@ -10,7 +10,7 @@ import ftfy
 import py3langid
 
 from pipeline.errors import ItemError
-from pipeline.records import Article, ItemFailure, RawArticle, StageResult
+from pipeline.records import Article, ItemFailure, RawArticle, StageResult, unexpected
 
 STAGE = "clean"
 
@@ -81,4 +81,6 @@ def clean_articles(batch: list[RawArticle], *, min_words: int = 1) -> StageResul
         except ItemError as exc:
             result.failed.append(ItemFailure(raw.source_uri, exc.stage, exc.error_type,
                                              exc.reason))
+        except Exception as exc:  # noqa: BLE001 - one article's surprise is its failure
+            result.failed.append(unexpected(raw.source_uri, STAGE, exc))
     return result

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import gzip
 from datetime import datetime
 
+from pipeline.compression import CompressionError, gunzip_layers
+from pipeline.errors import ItemError
 from pipeline.extract import extract_page
 from pipeline.records import FetchedDocument, RawArticle, SourceRef
 from pipeline.urls import normalize_url
@@ -22,14 +23,18 @@ def charset_from_headers(headers: dict[str, str]) -> str | None:
 def article_from_document(document: FetchedDocument, *, source_uri: str, format: str,
                           listing_title: str | None = None,
                           listing_published_at: datetime | None = None,
-                          source_ref: SourceRef | None = None) -> RawArticle:
+                          source_ref: SourceRef | None = None,
+                          max_decompressed_bytes: int = 50_000_000) -> RawArticle:
     """Extract a fetched (or archived) page into a raw article that keeps the response.
 
-    What the listing said (a feed entry's title and date) fills in what the page lacks.
+    What the listing said (a feed entry's title and date) fills in what the page lacks. A
+    page that is itself a gzip file (served as one rather than gzip-encoded) is inflated to
+    at most ``max_decompressed_bytes``, every nested layer alike.
     """
-    body = document.body
-    if body[:2] == b"\x1f\x8b":  # a page served as a gzip file rather than gzip-encoded
-        body = gzip.decompress(body)
+    try:
+        body = gunzip_layers(document.body, limit=max_decompressed_bytes)
+    except CompressionError as exc:
+        raise ItemError("extract", exc.reason, error_type=exc.error_type) from exc
     page = extract_page(body, url=document.final_url, fetched_at=document.fetched_at,
                         charset=charset_from_headers(document.headers))
     canonical = page.url or normalize_url(document.final_url)

@@ -8,6 +8,9 @@ URL, unreadable path, schema behind). :class:`TransientError` marks failures wor
 
 from __future__ import annotations
 
+STAGES = ("read", "feed", "sitemap", "fetch", "extract", "clean", "entities", "events", "load")
+"""Where an item can fail, in pipeline order: ``ingest_errors.stage`` is one of these."""
+
 
 class NewsflowError(Exception):
     """Base class for every error newsflow raises on purpose."""

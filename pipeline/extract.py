@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ import htmldate
 import lxml.html
 import trafilatura
 
-from pipeline.charsets import decode_html
+from pipeline.charsets import decode_page
 from pipeline.errors import ItemError
 from pipeline.metadata import PageDates, clean_author, page_dates
 from pipeline.urls import normalize_url
@@ -69,11 +70,12 @@ def extract_page(html: str | bytes, *, url: str | None = None,
     """
     if not html.strip():
         raise ItemError(STAGE, "HTML page is empty", error_type="EmptyInput")
+    refused = None
     if isinstance(html, bytes):
-        html = decode_html(html, charset)
+        html, refused = decode_page(html, charset)
     document = _main_text(html, url=url)
     if document is None:
-        raise ItemError(STAGE, "no article text found in the HTML page", error_type="NoContent")
+        raise _why_no_text(html, refused)
     title = _clean(document.title)
     dates = page_dates(html)
     published, source, day = _publication(dates, _page_day(html, url, fetched_at), fetched_at)
@@ -89,6 +91,29 @@ def extract_page(html: str | bytes, *, url: str | None = None,
         url=normalize_url(document.url or "") or (normalize_url(url) if url else None),
         language=_declared_language(html),
     )
+
+
+MAX_DEPTH = 255
+"""libxml2 stops building the tree at this nesting depth: text below it is never seen."""
+
+_DEPTH_ERROR = "Excessive depth"
+
+
+def _why_no_text(html: str, refused_charset: str | None) -> ItemError:
+    """The reason a page gave no text: nested past what the parser reads, a charset that did
+    not fit, or truly no story."""
+    parser = lxml.html.HTMLParser()
+    with contextlib.suppress(ValueError, lxml.etree.LxmlError):
+        lxml.html.document_fromstring(html, parser=parser)
+    if any(_DEPTH_ERROR in entry.message for entry in parser.error_log):
+        return ItemError(STAGE, f"the HTML nests elements more than {MAX_DEPTH} levels deep; "
+                                "the parser stops there, so the text below is not reached",
+                         error_type="TooDeep")
+    if refused_charset is not None:
+        return ItemError(STAGE, f"the HTTP charset {refused_charset} does not decode the page, "
+                                "and no article text was found with the detected one",
+                         error_type="CharsetMismatch")
+    return ItemError(STAGE, "no article text found in the HTML page", error_type="NoContent")
 
 
 def _main_text(html: str, *, url: str | None) -> Any:

@@ -34,7 +34,7 @@ def holder_id(run: str | None = None) -> str:
     return f"{label}:{run}"[:100] if run else label
 
 
-def _holder_is_dead(holder: str) -> bool:
+def holder_is_dead(holder: str) -> bool:
     """True only when the holder was a process on this host that has exited."""
     parts = holder.split(":")
     if len(parts) < 2 or parts[0] != socket.gethostname() or not parts[1].isdigit():
@@ -70,7 +70,7 @@ def acquire_lease(engine: Engine, source_id: int, holder: str, *,
                                                table.c.expires_at <= now))
         existing = connection.execute(
             select(table).where(table.c.source_id == source_id)).one_or_none()
-        if existing is not None and _holder_is_dead(existing.holder):
+        if existing is not None and holder_is_dead(existing.holder):
             connection.execute(delete(table).where(table.c.source_id == source_id,
                                                    table.c.holder == existing.holder))
         dialect = postgresql if connection.dialect.name == "postgresql" else sqlite

@@ -1,27 +1,29 @@
 """Loading analysed articles into the database: idempotent, batched, one bad article isolated.
 
 Each batch is one transaction; each article inside it is a SAVEPOINT, so an article that fails
-(a value the database refuses) is rolled back alone and quarantined while the rest commits.
-Articles are unique by content hash and by URL: loading the same input twice adds nothing.
+(a value the database refuses, or anything else) is rolled back alone and quarantined while
+the rest commits (:mod:`pipeline.db.transaction`). Articles are unique by content hash and by
+URL: loading the same input twice adds nothing. Quarantined items have one open row each in
+``ingest_errors``: failing again updates it, loading resolves it.
 """
 
 from __future__ import annotations
 
 import hashlib
-import random
-import time
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Insert, func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError
 
 from pipeline import dedup
 from pipeline.db import schema
+from pipeline.db.transaction import first_line, in_savepoints, is_transient
+from pipeline.db.values import column_length, fit, fit_row
 from pipeline.errors import TransientError
 from pipeline.records import (
     AnalyzedArticle,
@@ -44,6 +46,8 @@ class LoadResult:
     events: int = 0
     article_ids: list[int] = field(default_factory=list)
     failed: list[ItemFailure] = field(default_factory=list)
+    resolved: set[str] = field(default_factory=set)
+    """Items (source URIs) whose open error this load resolved."""
 
 
 def _insert(connection: Connection, table: Any) -> Insert:
@@ -52,18 +56,10 @@ def _insert(connection: Connection, table: Any) -> Insert:
     return dialect.insert(table)
 
 
-def _is_transient(exc: DBAPIError) -> bool:
-    return isinstance(exc, OperationalError) or exc.connection_invalidated
-
-
-CONFLICT_ATTEMPTS = 5
-"""Tries of a batch whose transaction PostgreSQL aborted to break a deadlock or a
-serialization conflict with a concurrent loader."""
-
-
-def _is_conflict(exc: BaseException | None) -> bool:
-    """PostgreSQL's deadlock_detected (40P01) or serialization_failure (40001)."""
-    return getattr(getattr(exc, "orig", None), "sqlstate", None) in {"40P01", "40001"}
+_ENTITIES = schema.Entity.__table__
+_NAME_CHARS = column_length(_ENTITIES, "name")
+_TYPE_CHARS = column_length(_ENTITIES, "type")
+_ALIAS_CHARS = column_length(schema.EntityAlias.__table__, "alias")
 
 
 class EntityIds:
@@ -76,6 +72,8 @@ class EntityIds:
         self._aliases: set[tuple[int, str]] = set()
 
     def entity_id(self, name: str, type_: str, country_code: str | None) -> int:
+        # The stored name is the key: a name past the column's bound is looked up as stored.
+        name, type_ = fit(name, _NAME_CHARS), fit(type_, _TYPE_CHARS)
         key = (type_, name)
         if key not in self._ids:
             table = schema.Entity.__table__
@@ -103,6 +101,7 @@ class EntityIds:
         return self._ids[key]
 
     def add_alias(self, entity_id: int, alias: str) -> None:
+        alias = fit(alias, _ALIAS_CHARS)
         if (entity_id, alias) in self._aliases:
             return
         statement = _insert(self._connection, schema.EntityAlias.__table__).values(
@@ -148,13 +147,14 @@ def _store_document(connection: Connection, document: FetchedDocument) -> int:
     """The raw response, zlib-compressed; stored once per URL and body."""
     table = schema.RawDocument.__table__
     digest = hashlib.sha256(document.body).hexdigest()
-    connection.execute(_insert(connection, table).values(
-        url=document.url, final_url=document.final_url, status=document.status,
-        headers=document.headers, fetched_at=document.fetched_at, body_sha256=digest,
-        body_bytes=len(document.body), compression="zlib", body=zlib.compress(document.body, 6),
-    ).on_conflict_do_nothing())
+    row = fit_row(table, {
+        "url": document.url, "final_url": document.final_url, "status": document.status,
+        "headers": document.headers, "fetched_at": document.fetched_at, "body_sha256": digest,
+        "body_bytes": len(document.body), "compression": "zlib",
+        "body": zlib.compress(document.body, 6)})
+    connection.execute(_insert(connection, table).values(row).on_conflict_do_nothing())
     return connection.execute(select(table.c.id).where(
-        table.c.url == document.url, table.c.body_sha256 == digest)).scalar_one()
+        table.c.url == row["url"], table.c.body_sha256 == digest)).scalar_one()
 
 
 def _existing_article(connection: Connection, item: AnalyzedArticle) -> int | None:
@@ -194,8 +194,8 @@ def _record_urls_and_state(connection: Connection, item: AnalyzedArticle, articl
     urls = list(dict.fromkeys(u for u in (*raw.seen_urls, raw.url) if u))
     if urls:
         statement = _insert(connection, schema.ArticleUrl.__table__).on_conflict_do_nothing()
-        connection.execute(statement, [{"article_id": article_id, "url": url, "seen_at": now}
-                                       for url in urls])
+        connection.execute(statement, [{"article_id": article_id, "url": fit(url, None),
+                                        "seen_at": now} for url in urls])
     if raw.document is not None:
         mark_fetched(connection, raw.document.url, headers=raw.document.headers,
                      status=raw.document.status, fetched_at=raw.document.fetched_at,
@@ -208,13 +208,14 @@ def mark_fetched(connection: Connection, url: str, *, headers: dict[str, str], s
                  fetched_at: datetime, article_id: int | None = None) -> None:
     """Upsert the URL's validators (``ETag``, ``Last-Modified``) and last outcome."""
     table = schema.UrlState.__table__
-    values = {"etag": headers.get("etag"), "last_modified": headers.get("last-modified"),
-              "last_status": status, "last_fetched_at": fetched_at}
+    values = fit_row(table, {"etag": headers.get("etag"),
+                             "last_modified": headers.get("last-modified"),
+                             "last_status": status, "last_fetched_at": fetched_at})
     if status == 304:  # a 304 confirms the stored validators; it may omit them
         values = {"last_status": status, "last_fetched_at": fetched_at}
     if article_id is not None:
         values["article_id"] = article_id
-    statement = _insert(connection, table).values(url=url, **values)
+    statement = _insert(connection, table).values(url=fit(url, None), **values)
     connection.execute(statement.on_conflict_do_update(index_elements=["url"], set_=values))
 
 
@@ -226,7 +227,7 @@ def mark_source_item(connection: Connection, ref: SourceRef, *, article_id: int 
     if article_id is not None:
         values["article_id"] = article_id
     statement = _insert(connection, table).values(
-        source_key=ref.source_key, item_key=ref.item_key, **values)
+        source_key=fit(ref.source_key, None), item_key=fit(ref.item_key, None), **values)
     connection.execute(statement.on_conflict_do_update(
         index_elements=["source_key", "item_key"], set_=values))
 
@@ -245,9 +246,9 @@ def _cluster_id(connection: Connection, event: CodedEvent) -> int | None:
     if event.negated or event.modality != "asserted" or event.event_date is None:
         return None
     table = schema.EventCluster.__table__
-    key = {"actor1_code": event.actor1.code,
-           "actor2_code": event.actor2.code if event.actor2 else "",
-           "cameo_code": event.cameo_code, "event_date": event.event_date}
+    key = fit_row(table, {"actor1_code": event.actor1.code,
+                          "actor2_code": event.actor2.code if event.actor2 else "",
+                          "cameo_code": event.cameo_code, "event_date": event.event_date})
     connection.execute(_insert(connection, table).values(
         **key, num_mentions=0, num_articles=0, num_sources=0).on_conflict_do_nothing())
     return connection.execute(select(table.c.id).filter_by(**key)).scalar_one()
@@ -263,7 +264,7 @@ def _load_events(connection: Connection, entities: EntityIds, item: AnalyzedArti
         cluster = _cluster_id(connection, event)
         if cluster is not None:
             clusters.add(cluster)
-        rows.append({
+        rows.append(fit_row(schema.Event.__table__, {
             "article_id": article_id, "sentence_index": event.sentence_index,
             "start_char": event.start_char, "end_char": event.end_char,
             "evidence": event.evidence, "trigger": event.trigger,
@@ -278,8 +279,9 @@ def _load_events(connection: Connection, entities: EntityIds, item: AnalyzedArti
             "location_entity_id": entity(event.location_name, event.location_type),
             "event_date": event.event_date, "negated": event.negated,
             "modality": event.modality, "confidence": event.confidence,
-            "rule": event.rule or None, "cluster_id": cluster, "pipeline_version": pipeline_version,
-        })
+            "rule": event.rule or None, "cluster_id": cluster,
+            "pipeline_version": pipeline_version,
+        }))
     if rows:
         connection.execute(schema.Event.__table__.insert(), rows)
     return len(rows), clusters
@@ -315,8 +317,8 @@ def _load_one(connection: Connection, entities: EntityIds, item: AnalyzedArticle
     """Insert one article and its mentions; ``article_id`` is None when it was loaded before
     (its URLs and source state are still recorded against the existing row)."""
     table = schema.Article.__table__
-    row = _article_row(item, run_id=run_id, pipeline_version=pipeline_version, now=now,
-                       source_id=source_id)
+    row = fit_row(table, _article_row(item, run_id=run_id, pipeline_version=pipeline_version,
+                                      now=now, source_id=source_id))
     print_ = dedup.fingerprint(item.article.text)
     row["minhash"] = print_.signature if print_ else None
     if item.article.raw.document is not None:
@@ -347,12 +349,12 @@ def load_derived(connection: Connection, entities: EntityIds, item: AnalyzedArti
         entity_id = entities.entity_id(mention.entity_name, mention.entity_type,
                                        mention.country_code)
         entities.add_alias(entity_id, mention.text)
-        rows.append({
+        rows.append(fit_row(schema.Mention.__table__, {
             "article_id": article_id, "entity_id": entity_id, "text": mention.text,
             "label": mention.label, "section": mention.section,
             "start_char": mention.start_char, "end_char": mention.end_char,
             "sentence_index": mention.sentence_index, "pipeline_version": pipeline_version,
-        })
+        }))
     if rows:
         connection.execute(schema.Mention.__table__.insert(), rows)
     events, clusters = _load_events(connection, entities, item, article_id, pipeline_version)
@@ -361,105 +363,143 @@ def load_derived(connection: Connection, entities: EntityIds, item: AnalyzedArti
 
 def load_articles(engine: Engine, batch: Sequence[AnalyzedArticle], *, run_id: int | None,
                   pipeline_version: str, source_id: int | None = None) -> LoadResult:
-    """Load a batch in one transaction, each article in its own savepoint.
+    """Load a batch in one transaction, each article in its own savepoint; the open errors of
+    the items that went through (loaded now or before) are resolved in the same transaction.
 
     Raises :class:`TransientError` when the database itself fails (connection lost, locked):
     the whole batch rolled back and is safe to retry, since loading is idempotent. A batch
-    that PostgreSQL aborted to break a deadlock with a concurrent loader is retried here
-    first, after a short random pause, up to :data:`CONFLICT_ATTEMPTS` times.
+    that PostgreSQL aborted to break a deadlock with a concurrent loader is retried first
+    (see :func:`pipeline.db.transaction.in_savepoints`).
     """
-    attempt = 1
-    while True:
-        try:
-            return _load_batch(engine, batch, run_id=run_id, pipeline_version=pipeline_version,
-                               source_id=source_id)
-        except TransientError as exc:
-            if attempt >= CONFLICT_ATTEMPTS or not _is_conflict(exc.__cause__):
-                raise
-        time.sleep(random.uniform(0.05, 0.25) * attempt)
-        attempt += 1
-
-
-def _load_batch(engine: Engine, batch: Sequence[AnalyzedArticle], *, run_id: int | None,
-                pipeline_version: str, source_id: int | None) -> LoadResult:
-    result = LoadResult()
     now = datetime.now(UTC)
-    try:
-        with engine.begin() as connection:
-            entities = EntityIds(connection, pipeline_version)
-            clusters: set[int] = set()
-            for item in batch:
-                try:
-                    with connection.begin_nested():
-                        loaded = _load_one(connection, entities, item, run_id=run_id,
-                                           pipeline_version=pipeline_version, now=now,
-                                           source_id=source_id)
-                except DBAPIError as exc:
-                    if _is_transient(exc):
-                        raise
-                    entities.forget()
-                    result.failed.append(ItemFailure(
-                        item.article.raw.source_uri, STAGE, type(exc.orig).__name__,
-                        f"database refused the article: {_first_line(exc)}"))
-                    continue
-                if loaded.article_id is None:
-                    result.duplicate += 1
-                else:
-                    result.new += 1
-                    result.near_duplicate += loaded.near_duplicate
-                    result.mentions += loaded.mentions
-                    result.events += loaded.events
-                    result.article_ids.append(loaded.article_id)
-                    clusters |= loaded.clusters
-            refresh_clusters(connection, clusters)
-    except DBAPIError as exc:
-        if _is_transient(exc):
-            raise TransientError(f"database unavailable while loading: {_first_line(exc)}") from exc
-        raise
+    resolved: set[str] = set()
+
+    def load(connection: Connection, entities: EntityIds, item: AnalyzedArticle) -> _Loaded:
+        return _load_one(connection, entities, item, run_id=run_id,
+                         pipeline_version=pipeline_version, now=now, source_id=source_id)
+
+    def finish(connection: Connection, _entities: EntityIds,
+               done: list[tuple[AnalyzedArticle, _Loaded]]) -> None:
+        refresh_clusters(connection, {c for _item, loaded in done for c in loaded.clusters})
+        resolved.clear()  # a batch run again after a conflict starts over
+        resolved.update(resolve_errors(
+            connection, [item.article.raw.source_uri for item, _loaded in done], now=now))
+
+    outcome = in_savepoints(engine, batch, load,
+                            state=lambda connection: EntityIds(connection, pipeline_version),
+                            finish=finish, what="loading")
+    result = LoadResult(resolved=resolved)
+    for _item, loaded in outcome.done:
+        if loaded.article_id is None:
+            result.duplicate += 1
+            continue
+        result.new += 1
+        result.near_duplicate += loaded.near_duplicate
+        result.mentions += loaded.mentions
+        result.events += loaded.events
+        result.article_ids.append(loaded.article_id)
+    result.failed = [refused(item.article.raw.source_uri, STAGE, exc)
+                     for item, exc in outcome.failed]
     return result
+
+
+def refused(source_uri: str, stage: str, exc: Exception, *, prefix: str = "",
+            kept: str = "") -> ItemFailure:
+    """The failure of an item its transaction refused: the database's reason, or any other
+    exception's."""
+    if isinstance(exc, DBAPIError):
+        return ItemFailure(source_uri, stage, type(exc.orig).__name__,
+                           f"{prefix}database refused the {kept or 'article'}: "
+                           f"{first_line(exc)}")
+    lines = str(exc).strip().splitlines()
+    return ItemFailure(source_uri, stage, type(exc).__name__,
+                       f"{prefix}{lines[0] if lines else repr(exc)}")
+
+
+def item_key(source_uri: str) -> str:
+    """The key of an item in ``ingest_errors``: sha256 of its source URI."""
+    return hashlib.sha256(source_uri.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _open_error_rows(failures: Iterable[ItemFailure], *, run_id: int | None,
+                     source_id: int | None, now: datetime) -> list[dict[str, Any]]:
+    """One row per item (the last failure of an item named twice), fitted to the table."""
+    table = schema.IngestError.__table__
+    rows: dict[str, dict[str, Any]] = {}
+    for failure in failures:
+        uri = fit(failure.source_uri, None)
+        rows[item_key(uri)] = fit_row(table, {
+            "run_id": run_id, "source_uri": uri, "item_key": item_key(uri),
+            "stage": failure.stage, "error_type": failure.error_type,
+            "message": failure.message[:10_000], "created_at": now, "status": "open",
+            "attempts": 1, "last_attempt_at": now, "source_id": source_id})
+    return list(rows.values())
+
+
+def _upsert_open_errors(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert open rows; an item with an open row already gets that row updated (another
+    attempt, the latest stage, reason and run) instead of a second one."""
+    table = schema.IngestError.__table__
+    statement = _insert(connection, table)
+    statement = statement.on_conflict_do_update(
+        index_elements=["item_key"], index_where=schema.OPEN_ERROR,
+        set_={"attempts": table.c.attempts + 1,
+              "last_attempt_at": statement.excluded.last_attempt_at,
+              "run_id": statement.excluded.run_id, "stage": statement.excluded.stage,
+              "error_type": statement.excluded.error_type,
+              "message": statement.excluded.message,
+              "source_id": func.coalesce(statement.excluded.source_id, table.c.source_id)})
+    connection.execute(statement, rows)
 
 
 def record_failures(engine: Engine, failures: Sequence[ItemFailure], *,
                     run_id: int | None, source_id: int | None = None) -> None:
-    """Write quarantined items to ``ingest_errors`` (status ``open``)."""
+    """Quarantine items in ``ingest_errors``: one open row per item, updated when it is there
+    already. Recording never fails on what an item holds: values are fitted to their columns,
+    and a row the database still refuses is retried alone, so it cannot take the others with
+    it."""
     if not failures:
         return
-    now = datetime.now(UTC)
-    rows = [{"run_id": run_id, "source_uri": f.source_uri, "stage": f.stage,
-             "error_type": f.error_type, "message": f.message, "created_at": now,
-             "status": "open", "attempts": 1, "last_attempt_at": now, "source_id": source_id}
-            for f in failures]
-    with engine.begin() as connection:
-        connection.execute(schema.IngestError.__table__.insert(), rows)
+    rows = _open_error_rows(failures, run_id=run_id, source_id=source_id,
+                            now=datetime.now(UTC))
+    try:
+        with engine.begin() as connection:
+            _upsert_open_errors(connection, rows)
+        return
+    except DBAPIError as exc:
+        if is_transient(exc):
+            raise TransientError(f"database unavailable while recording failures: "
+                                 f"{first_line(exc)}") from exc
+    outcome = in_savepoints(engine, rows, lambda c, _s, row: _upsert_open_errors(c, [row]),
+                            state=lambda _c: _NoState(), what="recording failures")
+    for row, exc in outcome.failed:  # a row no database takes: keep its item, drop the detail
+        with engine.begin() as connection:
+            _upsert_open_errors(connection, [{**row, "message": f"(the reason could not be "
+                                              f"stored: {type(exc).__name__})"}])
 
 
-def start_run(engine: Engine, *, flow_name: str, parameters: dict[str, Any],
-              pipeline_version: str, flow_run_id: str | None = None,
-              source_id: int | None = None) -> int:
-    """Open a ``pipeline_runs`` row in status ``running``; returns its id."""
-    with engine.begin() as connection:
-        return connection.execute(
-            schema.PipelineRun.__table__.insert().returning(schema.PipelineRun.__table__.c.id),
-            {"flow_name": flow_name, "flow_run_id": flow_run_id, "parameters": parameters,
-             "status": "running", "started_at": datetime.now(UTC),
-             "pipeline_version": pipeline_version, "read_count": 0, "new_count": 0,
-             "duplicate_count": 0, "failed_count": 0, "mention_count": 0,
-             "event_count": 0, "near_duplicate_count": 0, "source_id": source_id},
-        ).scalar_one()
+class _NoState:
+    def forget(self) -> None:
+        pass
 
 
-def finish_run(engine: Engine, run_id: int, *, status: str, counts: dict[str, Any],
-               message: str | None = None) -> None:
-    """Close a run with its final status and counts (any ``pipeline_runs`` columns)."""
-    table = schema.PipelineRun.__table__
-    with engine.begin() as connection:
-        connection.execute(update(table).where(table.c.id == run_id).values(
-            status=status, finished_at=datetime.now(UTC), message=message, **counts))
-
-
-def _first_line(exc: SQLAlchemyError) -> str:
-    text = str(getattr(exc, "orig", None) or exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+def resolve_errors(connection: Connection, source_uris: Iterable[str], *,
+                   now: datetime) -> set[str]:
+    """Mark the open errors of items that went through ``resolved``; returns the source URIs
+    that had one."""
+    table = schema.IngestError.__table__
+    keys = sorted({item_key(fit(uri, None)) for uri in source_uris})
+    resolved: set[str] = set()
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        where = (table.c.status == "open", table.c.item_key.in_(chunk))
+        found = set(connection.execute(select(table.c.source_uri).where(*where)).scalars())
+        if found:
+            resolved |= found
+            connection.execute(update(table).where(*where).values(
+                status="resolved", resolved_at=now, last_attempt_at=now,
+                attempts=table.c.attempts + 1))
+    return resolved
 
 
 def delete_derived(connection: Connection, article_id: int) -> tuple[int, int, set[int]]:
@@ -490,7 +530,7 @@ def prune_clusters(connection: Connection, cluster_ids: set[int]) -> int:
                 ~select(events.c.id).where(events.c.cluster_id == clusters.c.id).exists(),
             )).rowcount
     except DBAPIError as exc:
-        if _is_transient(exc):
+        if is_transient(exc):
             raise
         return 0
 
@@ -524,39 +564,25 @@ class Settled:
 def record_attempts(engine: Engine, outcomes: dict[str, ItemFailure | None], *,
                     run_id: int | None, source_id: int | None = None) -> Settled:
     """Record the outcome of another attempt at items: an item that went through (``None``)
-    resolves its open errors; one that failed updates its open errors (``attempts`` + 1, the
-    new stage and reason) or, when it has none, gets one new open row. Never a second open
-    row for the same item."""
+    resolves its open error; one that failed updates its open error (``attempts`` + 1, the
+    new stage, reason and run) or, when it has none, gets one new open row. Never a second
+    open row for the same item."""
     settled = Settled()
     if not outcomes:
         return settled
     table = schema.IngestError.__table__
     now = datetime.now(UTC)
-    is_open = table.c.status == "open"
-    succeeded = sorted(uri for uri, failure in outcomes.items() if failure is None)
+    failed = {uri: failure for uri, failure in outcomes.items() if failure is not None}
     with engine.begin() as connection:
-        for start in range(0, len(succeeded), 500):
-            chunk = succeeded[start:start + 500]
-            settled.resolved.update(connection.execute(
-                select(table.c.source_uri).distinct().where(is_open,
-                                                            table.c.source_uri.in_(chunk))
+        settled.resolved = resolve_errors(
+            connection, [uri for uri, failure in outcomes.items() if failure is None], now=now)
+        keys = {item_key(fit(uri, None)): uri for uri in failed}
+        ordered = sorted(keys)
+        for start in range(0, len(ordered), 500):
+            settled.still_failing.update(keys[key] for key in connection.execute(
+                select(table.c.item_key).where(table.c.status == "open",
+                                               table.c.item_key.in_(ordered[start:start + 500]))
             ).scalars())
-            connection.execute(update(table).where(is_open, table.c.source_uri.in_(chunk))
-                               .values(status="resolved", resolved_at=now, last_attempt_at=now,
-                                       attempts=table.c.attempts + 1))
-        for uri, failure in outcomes.items():
-            if failure is None:
-                continue
-            changed = connection.execute(update(table).where(
-                is_open, table.c.source_uri == uri).values(
-                stage=failure.stage, error_type=failure.error_type, message=failure.message,
-                attempts=table.c.attempts + 1, last_attempt_at=now)).rowcount
-            if changed:
-                settled.still_failing.add(uri)
-                continue
-            connection.execute(table.insert().values(
-                run_id=run_id, source_uri=uri, stage=failure.stage,
-                error_type=failure.error_type, message=failure.message, created_at=now,
-                status="open", attempts=1, last_attempt_at=now, source_id=source_id))
-            settled.new_failures.add(uri)
+    settled.new_failures = set(failed) - settled.still_failing
+    record_failures(engine, list(failed.values()), run_id=run_id, source_id=source_id)
     return settled

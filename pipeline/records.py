@@ -158,6 +158,15 @@ class ItemFailure:
     message: str
 
 
+def unexpected(source_uri: str, stage: str, exc: BaseException) -> ItemFailure:
+    """An exception nobody planned for, as the failure of the one item it happened to: its
+    type and the first line of its message (a bug to report, not a reason to stop a run)."""
+    lines = str(exc).strip().splitlines()
+    detail = lines[0] if lines else repr(exc)
+    return ItemFailure(source_uri, stage, type(exc).__name__,
+                       f"unexpected error: {detail}"[:2000])
+
+
 @dataclass(slots=True)
 class StageResult(Generic[T]):
     """What a stage returns for a batch: the items that passed and the ones that failed."""

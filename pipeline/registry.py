@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from pipeline.db import schema
 from pipeline.errors import RunError
-from pipeline.urls import normalize_url
+from pipeline.urls import BadURL, check_url, shown
 from pipeline.windows import parse_interval
 
 KINDS = ("feed", "sitemap", "urls", "path", "warc")
@@ -29,7 +29,10 @@ DEFAULT_SCHEDULES: dict[str, str | None] = {
     "feed": "15m", "sitemap": "1d", "urls": None, "path": None, "warc": None}
 """Feeds change by the minute and sitemaps by the day; files and archives are read when asked."""
 
-_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,99}$")
+_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,99}")
+"""Matched whole (``fullmatch``): ``$`` would let a name end in a newline."""
+_MAX_SCHEDULE_CHARS = 100
+"""The width of ``sources.schedule``."""
 
 
 class UnknownSourceError(RunError):
@@ -75,6 +78,9 @@ def _valid_cron(fields: list[str]) -> bool:
 def parse_schedule(value: str) -> Schedule:
     """``15m`` / ``6h`` / ``1d`` (an interval) or a five-field cron expression (UTC)."""
     value = value.strip()
+    if len(value) > _MAX_SCHEDULE_CHARS or not value.isprintable():
+        raise RunError(f"not a schedule: {value[:40]!r}… (an interval such as 15m, 6h, 1d, "
+                       "or a cron expression such as '0 6 * * *')")
     fields = value.split()
     if len(fields) == 5:
         if not _valid_cron(fields):
@@ -88,10 +94,14 @@ def parse_schedule(value: str) -> Schedule:
 
 
 def _check_location(kind: str, location: str) -> str:
+    if not location.strip() or not location.isprintable():
+        raise RunError(f"a {kind} source needs a location of printable characters, not "
+                       f"{shown(location, 60)}")
     if kind in ("feed", "sitemap"):
-        if normalize_url(location) is None:
-            raise RunError(f"a {kind} source needs an http(s) URL, not {location!r}")
-        return location
+        try:
+            return check_url(location)
+        except BadURL as exc:
+            raise RunError(f"a {kind} source needs an http(s) URL: {exc.reason}") from None
     if kind == "warc":
         # A glob, not a path: archives often arrive after the source is declared.
         return str(Path(location).expanduser())
@@ -103,13 +113,24 @@ def _check_location(kind: str, location: str) -> str:
     return str(path)
 
 
-def add_source(engine: Engine, name: str, kind: str, location: str, *,
-               schedule: str | None = "default") -> Source:
-    """Register a source. ``schedule="default"`` takes :data:`DEFAULT_SCHEDULES`; ``None``
-    means run only when asked."""
-    if not _NAME.match(name):
-        raise RunError(f"invalid source name {name!r}: lower-case letters, digits, '.', '_' "
-                       "and '-', starting with a letter or digit, at most 100 characters")
+@dataclass(frozen=True, slots=True)
+class SourceSpec:
+    """A source as it will be stored, every field checked."""
+
+    name: str
+    kind: str
+    location: str
+    schedule: str | None
+
+
+def check_source(name: str, kind: str, location: str, *,
+                 schedule: str | None = "default") -> SourceSpec:
+    """The source as :func:`add_source` would store it, or a :class:`RunError` saying which
+    field is wrong; touches no database (the CLI checks before it opens one)."""
+    if not _NAME.fullmatch(name):
+        raise RunError(f"invalid source name {shown(name, 60)}: one line of lower-case "
+                       "letters, digits, '.', '_' and '-', starting with a letter or digit, "
+                       "at most 100 characters")
     if kind not in KINDS:
         raise RunError(f"unknown source kind {kind!r}: one of {', '.join(KINDS)}")
     location = _check_location(kind, location)
@@ -117,6 +138,15 @@ def add_source(engine: Engine, name: str, kind: str, location: str, *,
         schedule = DEFAULT_SCHEDULES[kind]
     if schedule is not None:
         parse_schedule(schedule)
+    return SourceSpec(name, kind, location, schedule)
+
+
+def add_source(engine: Engine, name: str, kind: str, location: str, *,
+               schedule: str | None = "default") -> Source:
+    """Register a source. ``schedule="default"`` takes :data:`DEFAULT_SCHEDULES`; ``None``
+    means run only when asked."""
+    spec = check_source(name, kind, location, schedule=schedule)
+    name, location, schedule = spec.name, spec.location, spec.schedule
     table = schema.Source.__table__
     try:
         with engine.begin() as connection:

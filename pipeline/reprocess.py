@@ -22,22 +22,22 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select, update
-from sqlalchemy.exc import DBAPIError
 
 from pipeline.clean import clean_article
 from pipeline.db import schema
+from pipeline.db.transaction import in_savepoints
+from pipeline.db.values import fit_row
 from pipeline.documents import article_from_document
-from pipeline.errors import ItemError, RunError, TransientError
+from pipeline.errors import ItemError, RunError
 from pipeline.load import (
     EntityIds,
     Settled,
-    _first_line,
-    _is_transient,
     delete_derived,
     load_derived,
     prune_clusters,
     record_attempts,
     refresh_clusters,
+    refused,
     reindex_text,
 )
 from pipeline.records import (
@@ -47,6 +47,7 @@ from pipeline.records import (
     ItemFailure,
     RawArticle,
     StageResult,
+    unexpected,
 )
 
 FLOW_NAME = "reprocess"
@@ -183,11 +184,17 @@ def prepare_batch(engine: Engine, article_ids: Sequence[int], *, min_words: int 
                                                f"reprocess: cannot decompress the stored "
                                                f"response: {exc}"))
             continue
+        except Exception as exc:  # noqa: BLE001 - one article's surprise is its failure
+            prepared.failed.append(unexpected(row["source_uri"], "extract", exc))
+            continue
         try:
             article = clean_article(raw, min_words=min_words)
         except ItemError as exc:
             prepared.failed.append(ItemFailure(row["source_uri"], exc.stage, exc.error_type,
                                                f"reprocess: {exc.reason}"))
+            continue
+        except Exception as exc:  # noqa: BLE001 - one article's surprise is its failure
+            prepared.failed.append(unexpected(row["source_uri"], "clean", exc))
             continue
         article.title = row["title"]  # the stored title stays: title mentions point into it
         changed = article.content_hash != row["content_hash"] or article.text != row["text"]
@@ -260,51 +267,64 @@ class _Collision(Exception):
     """The re-cleaned text is another article's."""
 
 
+@dataclass(slots=True)
+class _Replaced:
+    """What replacing one article's rows did."""
+
+    changed: bool
+    text_changed: bool
+    mentions_before: int
+    mentions_after: int
+    events_before: int
+    events_after: int
+    clusters: set[int]
+
+
 def replace_batch(engine: Engine, pairs: Sequence[tuple[Candidate, AnalyzedArticle]], *,
                   pipeline_version: str) -> BatchResult:
-    """Replace the derived rows of a batch: one transaction, one savepoint per article.
+    """Replace the derived rows of a batch: one transaction, one savepoint per article (the
+    loader's own helper, :func:`pipeline.db.transaction.in_savepoints`).
 
     Raises :class:`TransientError` when the database itself fails; the batch rolled back
     whole and is safe to retry (it replaces rows, so doing it twice is doing it once).
     """
+
+    def replace(connection: Connection, entities: EntityIds,
+                pair: tuple[Candidate, AnalyzedArticle]) -> _Replaced:
+        return _replace_one(connection, entities, pair[0], pair[1], pipeline_version)
+
+    def finish(connection: Connection, _entities: EntityIds,
+               done: list[tuple[tuple[Candidate, AnalyzedArticle], _Replaced]]) -> None:
+        clusters = {c for _pair, replaced in done for c in replaced.clusters}
+        refresh_clusters(connection, clusters)
+        prune_clusters(connection, clusters)
+
+    outcome = in_savepoints(engine, pairs, replace,
+                            state=lambda connection: EntityIds(connection, pipeline_version),
+                            finish=finish, what="reprocessing")
     result = BatchResult()
-    try:
-        with engine.begin() as connection:
-            entities = EntityIds(connection, pipeline_version)
-            clusters: set[int] = set()
-            for candidate, item in pairs:
-                uri = candidate.article.raw.source_uri
-                try:
-                    with connection.begin_nested():
-                        touched = _replace_one(connection, entities, candidate, item,
-                                               pipeline_version, result)
-                except _Collision as exc:
-                    result.failed.append(ItemFailure(uri, "clean", "ContentHashCollision",
-                                                     f"reprocess: {exc}"))
-                    continue
-                except DBAPIError as exc:
-                    if _is_transient(exc):
-                        raise
-                    entities.forget()
-                    result.failed.append(ItemFailure(
-                        uri, "load", type(exc.orig).__name__,
-                        f"reprocess: database refused the new rows, old rows kept: "
-                        f"{_first_line(exc)}"))
-                    continue
-                clusters |= touched
-                result.done.append(uri)
-            refresh_clusters(connection, clusters)
-            prune_clusters(connection, clusters)
-    except DBAPIError as exc:
-        if _is_transient(exc):
-            raise TransientError(f"database unavailable while reprocessing: "
-                                 f"{_first_line(exc)}") from exc
-        raise
+    for (candidate, _item), replaced in outcome.done:
+        result.reprocessed += 1
+        result.changed += replaced.changed
+        result.text_changed += replaced.text_changed
+        result.mentions_before += replaced.mentions_before
+        result.mentions_after += replaced.mentions_after
+        result.events_before += replaced.events_before
+        result.events_after += replaced.events_after
+        result.done.append(candidate.article.raw.source_uri)
+    for (candidate, _item), exc in outcome.failed:
+        uri = candidate.article.raw.source_uri
+        if isinstance(exc, _Collision):
+            result.failed.append(ItemFailure(uri, "clean", "ContentHashCollision",
+                                             f"reprocess: {exc}"))
+        else:
+            result.failed.append(refused(uri, "load", exc, prefix="reprocess: ",
+                                         kept="new rows, old rows kept"))
     return result
 
 
 def _replace_one(connection: Connection, entities: EntityIds, candidate: Candidate,
-                 item: AnalyzedArticle, version: str, result: BatchResult) -> set[int]:
+                 item: AnalyzedArticle, version: str) -> _Replaced:
     articles = schema.Article.__table__
     article_id, article = candidate.article_id, candidate.article
     if candidate.text_changed:
@@ -320,20 +340,15 @@ def _replace_one(connection: Connection, entities: EntityIds, candidate: Candida
     if candidate.text_changed:
         values.update(text=article.text, content_hash=article.content_hash,
                       word_count=article.word_count, language=article.language)
-    connection.execute(update(articles).where(articles.c.id == article_id).values(values))
+    connection.execute(update(articles).where(articles.c.id == article_id)
+                       .values(fit_row(articles, values)))
     if candidate.text_changed:
         reindex_text(connection, article_id, article.text)
     mentions_after, events_after, new_clusters = load_derived(connection, entities, item,
                                                               article_id, version)
     changed = candidate.text_changed or _derived_keys(connection, article_id) != before
-    result.reprocessed += 1
-    result.changed += changed
-    result.text_changed += candidate.text_changed
-    result.mentions_before += mentions_before
-    result.mentions_after += mentions_after
-    result.events_before += events_before
-    result.events_after += events_after
-    return old_clusters | new_clusters
+    return _Replaced(changed, candidate.text_changed, mentions_before, mentions_after,
+                     events_before, events_after, old_clusters | new_clusters)
 
 
 def _derived_keys(connection: Connection, article_id: int) -> tuple[Counter[Any], Counter[Any]]:

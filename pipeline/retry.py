@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -45,9 +46,16 @@ from pipeline.readers import STREAM_READERS, discover_files, read_file
 from pipeline.records import ItemFailure, RawArticle
 from pipeline.reprocess import FLOW_NAME as REPROCESS_FLOW
 from pipeline.settings import Settings
-from pipeline.state import seen_items
+from pipeline.state import later_urls, seen_items
 from pipeline.urls import normalize_url
-from pipeline.web import PageRequest, requests_from_feed, requests_from_sitemap
+from pipeline.validate import ContentLimits
+from pipeline.web import (
+    Expansion,
+    PageRequest,
+    cap_requests,
+    requests_from_feed,
+    requests_from_sitemap,
+)
 
 FLOW_NAME = "retry-failed"
 
@@ -161,7 +169,8 @@ class Gathered:
     """Items that went through at this step (a feed or sitemap that parses again)."""
 
 
-def read_local(items: Iterable[RetryItem], *, max_file_bytes: int) -> Gathered:
+def read_local(items: Iterable[RetryItem], *, max_file_bytes: int,
+               limits: ContentLimits | None = None) -> Gathered:
     """Read the files of ``file``/``line`` items again, keeping for a ``line`` item only its
     line, and scan the archives of ``archived`` items for their records."""
     gathered = Gathered()
@@ -177,10 +186,10 @@ def read_local(items: Iterable[RetryItem], *, max_file_bytes: int) -> Gathered:
         else:
             wanted.setdefault(path, set()).add(item.source_uri)  # type: ignore[union-attr]
     for path, lines in wanted.items():
-        _keep(gathered, read_file(path, max_bytes=max_file_bytes), lines,
+        _keep(gathered, read_file(path, max_bytes=max_file_bytes, limits=limits), lines,
               whole_file=path.resolve().as_uri())
     for paths, uris in archived.items():
-        _scan_archives(gathered, paths, uris, max_file_bytes=max_file_bytes)
+        _scan_archives(gathered, paths, uris, max_file_bytes=max_file_bytes, limits=limits)
     return gathered
 
 
@@ -197,7 +206,7 @@ def _keep(gathered: Gathered, produced: Iterable[RawArticle | ItemFailure],
 
 
 def _scan_archives(gathered: Gathered, paths: tuple[str, ...], uris: set[str], *,
-                   max_file_bytes: int) -> None:
+                   max_file_bytes: int, limits: ContentLimits | None) -> None:
     try:
         archives = [f for f in discover_files([p for p in paths if Path(p).exists()]).files
                     if "".join(f.suffixes[-2:]).lower() in STREAM_READERS
@@ -207,7 +216,7 @@ def _scan_archives(gathered: Gathered, paths: tuple[str, ...], uris: set[str], *
                               for uri in sorted(uris)]
         return
     for archive in archives:
-        for item in read_file(archive, max_bytes=max_file_bytes):
+        for item in read_file(archive, max_bytes=max_file_bytes, limits=limits):
             if item.source_uri in uris:
                 (gathered.failures if isinstance(item, ItemFailure) else gathered.articles
                  ).append(item)  # type: ignore[arg-type]
@@ -218,6 +227,7 @@ def expand_web(engine: Engine, fetcher: Fetcher, items: Iterable[RetryItem],
     """Page requests for ``page`` items; feeds and sitemaps fetched and parsed again, their
     entries not handled before added as requests."""
     gathered = Gathered()
+    later = partial(later_urls, engine)
     for item in items:
         if item.kind == "page":
             gathered.requests.append(PageRequest(item.source_uri))
@@ -225,16 +235,23 @@ def expand_web(engine: Engine, fetcher: Fetcher, items: Iterable[RetryItem],
         if item.kind == "feed":
             expansion = requests_from_feed(fetcher, item.source_uri,
                                            seen_items(engine, f"feed:{item.source_uri}"))
+            cap_requests(expansion, settings.max_items_per_feed, later)
         else:
             expansion = requests_from_sitemap(
                 fetcher, item.source_uri, seen_items(engine, f"sitemap:{item.source_uri}"),
-                max_bytes=settings.fetch.max_decompressed_bytes)
+                max_bytes=settings.fetch.max_decompressed_bytes,
+                max_items=settings.max_items_per_sitemap)
+            cap_requests(expansion, settings.max_items_per_sitemap, later)
         gathered.failures += expansion.failures
         gathered.requests += expansion.requests
         if not any(f.source_uri == item.source_uri for f in expansion.failures):
             gathered.resolved.append(item.source_uri)
     unique = {request.url: request for request in gathered.requests}
     gathered.requests = list(unique.values())
+    capped = Expansion(requests=gathered.requests)
+    # In order: the retried pages come first, then what their feeds and sitemaps listed.
+    cap_requests(capped, settings.max_items_per_run, lambda _urls: set())
+    gathered.requests = capped.requests
     return gathered
 
 

@@ -53,7 +53,31 @@ class Settings(BaseSettings):
     them, so a huge article never hits spaCy's ``max_length`` (1,000,000) or its memory cost."""
 
     max_file_bytes: int = Field(default=50_000_000, ge=1)
-    """Input files larger than this are refused (quarantined) rather than read into memory."""
+    """Input files larger than this are refused (quarantined) rather than read into memory;
+    a ``.gz`` file may inflate to this much."""
+
+    max_text_chars: int = Field(default=200_000, ge=1_000)
+    """Articles with more characters of text than this are quarantined (``TextTooLong``)
+    rather than analysed: the longest of the Zyte benchmark's 181 articles has 53,372
+    characters, while what exceeds the limit (a book, a log, a dump) holds a batch's NLP for
+    minutes and gigabytes."""
+
+    max_items_per_feed: int = Field(default=1_000, ge=1)
+    """New or changed entries of one feed fetched in one run; the rest wait for the next
+    run (nothing records them as handled, so the next run lists them again)."""
+
+    max_items_per_sitemap: int = Field(default=5_000, ge=1)
+    """New or changed URLs of one sitemap (index and children together) fetched in one run;
+    the rest, and child sitemaps not read yet, wait for the next run."""
+
+    max_items_per_run: int = Field(default=10_000, ge=1)
+    """Pages one run fetches across all its URLs, feeds and sitemaps; the rest wait for the
+    next run. Pages never fetched go first, pages that failed or were fetched before last."""
+
+    nlp_batch_seconds: float = Field(default=900.0, gt=0)
+    """Wall-clock budget for the entities-and-events stage of one batch. Articles still
+    waiting when it is spent are quarantined (``entities``, ``NlpBudgetExceeded``) for
+    ``newsflow retry-failed``, so one slow batch cannot hold a run for hours."""
 
     min_words: int = Field(default=10, ge=1)
     """Articles with fewer words than this after cleaning are quarantined, not loaded: what

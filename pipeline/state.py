@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, select
 
 from pipeline.db import schema
-from pipeline.load import mark_fetched, mark_source_item
+from pipeline.load import item_key, mark_fetched, mark_source_item
 from pipeline.web import FetchedPages, PageRequest
 
 
@@ -37,6 +37,22 @@ def with_validators(engine: Engine, requests: Iterable[PageRequest]) -> list[Pag
     for request in requests:
         request.etag, request.last_modified = stored.get(request.url, (None, None))
     return requests
+
+
+def later_urls(engine: Engine, urls: list[str]) -> set[str]:
+    """Those of ``urls`` that a capped run fetches last: fetched before (a ``url_state``
+    row) or failing (an open ``ingest_errors`` row)."""
+    states, errors = schema.UrlState.__table__, schema.IngestError.__table__
+    found: set[str] = set()
+    with engine.connect() as connection:
+        for start in range(0, len(urls), 500):
+            chunk = urls[start:start + 500]
+            found.update(connection.execute(select(states.c.url).where(
+                states.c.url.in_(chunk))).scalars())
+            keys = {item_key(url): url for url in chunk}
+            found.update(keys[key] for key in connection.execute(select(errors.c.item_key).where(
+                errors.c.status == "open", errors.c.item_key.in_(list(keys)))).scalars())
+    return found
 
 
 def record_not_modified(engine: Engine, pages: FetchedPages) -> int:

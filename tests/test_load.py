@@ -7,8 +7,9 @@ from sqlalchemy import func, select
 from pipeline.clean import clean_articles
 from pipeline.db import schema
 from pipeline.db.migrate import ensure_schema
-from pipeline.load import load_articles, record_failures, start_run
+from pipeline.load import load_articles, record_failures
 from pipeline.records import AnalyzedArticle, ItemFailure, Mention, RawArticle
+from pipeline.runs import start_run
 from tests.conftest import SEED_ARTICLE, SEEDS
 
 
@@ -96,6 +97,54 @@ def test_failures_are_recorded_with_their_run(engine):
         row = connection.execute(select(schema.IngestError)).mappings().one()
     assert (row["run_id"], row["stage"], row["message"]) == (run_id, "read", "file is empty")
     assert row["created_at"].tzinfo is not None
+
+
+def test_an_item_failing_again_updates_its_one_open_row_and_loading_resolves_it(engine):
+    """Failure 7: every run used to add another open row for the same item."""
+    ensure_schema(engine)
+    item = _analysed("Wang Yi met Putin in Moscow.", [])
+    uri = item.article.raw.source_uri
+    runs = [start_run(engine, flow_name="test", parameters={}, pipeline_version="test")
+            for _ in range(3)]
+    for run_id in runs:
+        record_failures(engine, [ItemFailure(uri, "clean", "TooShort", f"run {run_id}")],
+                        run_id=run_id)
+    with engine.connect() as connection:
+        rows = connection.execute(select(schema.IngestError)).mappings().all()
+    assert [(r["status"], r["attempts"], r["run_id"], r["message"]) for r in rows] == [
+        ("open", 3, runs[-1], f"run {runs[-1]}")]
+    result = _load(engine, [item])
+    assert (result.new, result.resolved) == (1, {uri})
+    with engine.connect() as connection:
+        assert connection.execute(select(schema.IngestError.status, schema.IngestError.attempts)
+                                  ).all() == [("resolved", 4)]
+
+
+def test_a_failure_whose_uri_and_reason_hold_nul_and_surrogates_is_recorded(engine):
+    """Failure 3: on PostgreSQL, recording such a failure raised DataError and lost the run."""
+    ensure_schema(engine)
+    record_failures(engine, [ItemFailure("https://e.org/a\x00b\ud800", "read", "InvalidURL",
+                                         "bad \x00 reason \udcff"),
+                             ItemFailure("https://e.org/ok", "fetch", "HTTPStatusError", "404")],
+                    run_id=None)
+    with engine.connect() as connection:
+        rows = connection.execute(select(schema.IngestError.source_uri, schema.IngestError.message)
+                                  .order_by(schema.IngestError.id)).all()
+    assert rows == [("https://e.org/ab\ufffd", "bad  reason \ufffd"), ("https://e.org/ok", "404")]
+
+
+def test_names_past_their_column_are_cut_the_same_on_every_backend(engine):
+    """Failure 9: a 665-character entity name was lost on PostgreSQL (varchar(400)) and loaded
+    on SQLite; now both keep the article, the name cut to the column and the mention whole."""
+    ensure_schema(engine)
+    name = "Very Long Name " * 44 + "End"
+    assert len(name) > 600
+    item = _analysed(f"{name} spoke.", [_mention(name, 0, name)])
+    assert _load(engine, [item]).new == 1
+    with engine.connect() as connection:
+        stored, = connection.execute(select(schema.Entity.name)).scalars()
+        mention, = connection.execute(select(schema.Mention.text)).scalars()
+    assert stored == name[:400].rstrip() and mention == name
 
 
 def _web(text, url, *, fetched_url=None, etag=None, source_ref=None, body=b"<html>...</html>"):

@@ -4,8 +4,9 @@ from datetime import UTC, datetime
 
 from pipeline.db import schema
 from pipeline.db.migrate import ensure_schema
-from pipeline.load import finish_run, start_run
+from pipeline.load import item_key
 from pipeline.registry import add_source
+from pipeline.runs import finish_run, start_run
 from pipeline.stats import open_errors, recent_runs
 
 
@@ -14,8 +15,9 @@ def test_errors_report_lists_open_items_unless_asked_for_all(engine):
     now = datetime.now(UTC)
     with engine.begin() as connection:
         connection.execute(schema.IngestError.__table__.insert(), [
-            {"source_uri": f"file:///a{i}.txt", "stage": "clean", "error_type": "EmptyText",
-             "message": "empty", "created_at": now, "status": status, "attempts": 1}
+            {"source_uri": f"file:///a{i}.txt", "item_key": item_key(f"file:///a{i}.txt"),
+             "stage": "clean", "error_type": "EmptyText", "message": "empty",
+             "created_at": now, "status": status, "attempts": 1}
             for i, status in enumerate(["open", "resolved", "open"])])
     counts, latest = open_errors(engine)
     assert counts == [("clean", "EmptyText", 2)]

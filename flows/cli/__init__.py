@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 
 from flows.cli import db, evaluate, ingest, maintenance, sources, status
-from flows.cli.app import app, run
+from flows.cli.app import app, main_command, run
 
 __all__ = ["app", "main"]
 
@@ -17,7 +17,8 @@ _COMMAND_MODULES = (db, evaluate, ingest, maintenance, sources, status)
 
 
 def main() -> None:
-    sys.exit(run(app, sys.argv[1:]))
+    argv = sys.argv[1:]
+    sys.exit(run(main_command(argv), argv))
 
 
 if __name__ == "__main__":

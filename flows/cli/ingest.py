@@ -29,8 +29,8 @@ from pipeline.errors import RunError
 @app.command()
 def ingest(
     inputs: Annotated[list[str] | None, typer.Argument(
-        help="Files and directories to read (.txt, .html, .jsonl, .warc, .warc.gz), and "
-             "http(s) URLs of articles to fetch.")] = None,
+        help="Files and directories to read (.txt, .html, .jsonl, each also .gz; .warc, "
+             ".warc.gz), and http(s) URLs of articles to fetch.")] = None,
     urls_file: Annotated[Path | None, typer.Option(
         "--urls", help="A file with one article URL a line.")] = None,
     feed: Annotated[list[str] | None, typer.Option(
@@ -54,7 +54,8 @@ def ingest(
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect logs.")] = False,
 ) -> None:
-    """Read articles (.txt, .html, .jsonl) from files and directories into the database."""
+    """Read articles from files and directories, or fetch them from URLs, feeds and sitemaps,
+    into the database."""
     settings = load_cli_settings(config, database_url=db, batch_size=batch_size, spacy_model=model,
                          dask_address=dask)
     if allow_host:
@@ -73,17 +74,19 @@ def ingest(
         if urls_file is not None:
             urls += _read_url_file(urls_file)
         discovery = discover_files(paths)
+        if not (discovery.files or discovery.unreadable or urls or feeds or sitemaps):
+            skipped = discovery.skipped_summary()
+            raise RunError("nothing to ingest: no readable files under the given paths"
+                           + (f" (not read: {skipped})" if skipped else "")
+                           + " and no URLs, --urls, --feed or --sitemap")
+        resolve_model_name(settings.spacy_model)
         engine = make_engine(settings.database_url)
         status = ensure_schema(engine)
-        resolve_model_name(settings.spacy_model)
     except RunError as exc:
         raise fail(str(exc)) from exc
     if status.created:
         err.print(f"created the newsflow schema ({status.head}) in "
                   f"{engine.url.render_as_string(True)}")
-    if not (discovery.files or urls or feeds or sitemaps):
-        raise fail("nothing to ingest: no readable files under the given paths and no URLs, "
-                    "--urls, --feed or --sitemap")
 
     from flows.ingest import IngestSummary, ingest_flow
     from flows.runners import LocalOnly, with_task_runner
@@ -128,12 +131,16 @@ def print_summary(summary: object) -> None:
     table.add_column()
     if summary.files or not summary.pages:
         table.add_row("files read", f"{summary.files}")
-    if summary.skipped_files:
-        table.add_row("files skipped (no reader)", f"{summary.skipped_files}")
+    if summary.skipped_detail:
+        table.add_row("not read", summary.skipped_detail)
     if summary.listed:
         table.add_row("entries listed", f"{summary.listed} ({summary.unchanged} unchanged)")
     if summary.pages:
         table.add_row("pages fetched", f"{summary.pages} ({summary.not_modified} not modified)")
+    if summary.capped:
+        left = (f"{summary.deferred:,} listed pages" if summary.deferred
+                else "child sitemaps not read yet")
+        table.add_row("left for the next run", f"{left} (max_items_per_feed / _sitemap / _run)")
     table.add_row("articles read", f"{summary.read}")
     table.add_row("new", f"{summary.new}" + (
         f" ({summary.near_duplicate} near-duplicates)" if summary.near_duplicate else ""))

@@ -14,26 +14,25 @@ from flows.cli.app import (
     ConfigOption,
     DbOption,
     app,
+    check_stage,
     err,
+    existing_engine,
     fail,
     load_cli_settings,
     out,
     quiet_prefect,
     utc,
 )
-from pipeline.db.engine import make_engine
-from pipeline.db.migrate import current_revision, ensure_schema
+from pipeline.db.migrate import ensure_schema
 from pipeline.errors import RunError
 from pipeline.settings import Settings
 
 
 def _prepare(settings: Settings, verbose: bool) -> Engine:
-    """The database, checked before any flow starts: it has the schema, and it is current."""
+    """The database, checked before any flow starts: it exists, has the schema, and it is
+    current."""
     quiet_prefect(verbose)
-    engine = make_engine(settings.database_url)
-    if current_revision(engine) is None:
-        raise RunError("the database has no newsflow schema yet: run `newsflow ingest` "
-                       "or `newsflow db upgrade`")
+    engine = existing_engine(settings)
     ensure_schema(engine)
     return engine
 
@@ -132,6 +131,7 @@ def retry_failed(
 ) -> None:
     """Retry the open items in ingest_errors: resolve the ones that now load, count another
     attempt on the ones that still fail."""
+    check_stage(stage)
     settings = load_cli_settings(config, database_url=db)
     if allow_host:
         fetch = settings.fetch.model_copy(update={

@@ -21,6 +21,7 @@ from flows.cli.app import (
     DbOption,
     app,
     err,
+    existing_engine,
     fail,
     load_cli_settings,
     out,
@@ -67,7 +68,7 @@ def sources_add(
     db: DbOption = None, config: ConfigOption = None,
 ) -> None:
     """Register a source: exactly one of --feed, --sitemap, --urls, --path, --warc."""
-    from pipeline.registry import add_source
+    from pipeline.registry import add_source, check_source
 
     given = {kind: value for kind, value in (("feed", feed), ("sitemap", sitemap),
                                               ("urls", urls), ("path", path), ("warc", warc))
@@ -75,10 +76,14 @@ def sources_add(
     if len(given) != 1:
         raise fail("give exactly one of --feed, --sitemap, --urls, --path, --warc")
     (kind, location), = given.items()
+    schedule = None if no_schedule else (schedule or "default")
+    try:
+        check_source(name, kind, location, schedule=schedule)  # before any database is touched
+    except RunError as exc:
+        raise fail(str(exc)) from exc
     engine = _engine(load_cli_settings(config, database_url=db))
     try:
-        source = add_source(engine, name, kind, location,
-                            schedule=None if no_schedule else (schedule or "default"))
+        source = add_source(engine, name, kind, location, schedule=schedule)
     except RunError as exc:
         raise fail(str(exc)) from exc
     out.print(f"added source {source.name}: {source.kind} {source.location}, "
@@ -94,7 +99,10 @@ def sources_list(db: DbOption = None, config: ConfigOption = None) -> None:
     from pipeline.db import schema
     from pipeline.registry import list_sources
 
-    engine = _engine(load_cli_settings(config, database_url=db))
+    try:
+        engine = existing_engine(load_cli_settings(config, database_url=db))
+    except RunError as exc:
+        raise fail(str(exc)) from exc
     with engine.connect() as connection:
         counts = dict(connection.execute(
             select(schema.Article.source_id, func.count()).group_by(schema.Article.source_id)
@@ -115,8 +123,8 @@ def sources_remove(name: str, db: DbOption = None, config: ConfigOption = None) 
     """Forget a source and its backfill ledger; its articles stay, without a source."""
     from pipeline.registry import remove_source
 
-    engine = _engine(load_cli_settings(config, database_url=db))
     try:
+        engine = existing_engine(load_cli_settings(config, database_url=db))
         source = remove_source(engine, name)
     except RunError as exc:
         raise fail(str(exc)) from exc
@@ -133,7 +141,16 @@ def run_source(
 ) -> None:
     """Run one source now, as its schedule would (skipped if a run of it is active)."""
     settings = load_cli_settings(config, database_url=db, dask_address=dask)
-    _engine(settings)
+    try:  # checked before the flow starts, so a mistake is one line, not a failed flow run
+        from pipeline.parsing import resolve_model_name
+        from pipeline.registry import get_source
+
+        engine = existing_engine(settings)
+        ensure_schema(engine)
+        get_source(engine, source)
+        resolve_model_name(settings.spacy_model)
+    except RunError as exc:
+        raise fail(str(exc)) from exc
     quiet_prefect(verbose)
     from flows.sources import SkippedRun, source_flow
 
@@ -161,13 +178,22 @@ def backfill(
     """Load a source's items dated in [START, END), one subflow per window; re-running the
     same command skips done windows and retries failed ones."""
     settings = load_cli_settings(config, database_url=db, dask_address=dask)
-    engine = _engine(settings)
+    try:  # checked before the flow starts, so a mistake is one line, not a failed flow run
+        from pipeline.parsing import resolve_model_name
+        from pipeline.registry import get_source
+        from pipeline.windows import parse_interval
+
+        engine = existing_engine(settings)
+        ensure_schema(engine)
+        get_source(engine, source)
+        parse_interval(window)
+        resolve_model_name(settings.spacy_model)
+    except RunError as exc:
+        raise fail(str(exc)) from exc
     quiet_prefect(verbose)
     from flows.sources import SkippedRun, backfill_flow
-    from pipeline.registry import get_source
 
     try:
-        get_source(engine, source)
         result = backfill_flow(source, utc(start), utc(end), window, settings=settings)
     except RunError as exc:
         raise fail(str(exc)) from exc
@@ -178,7 +204,9 @@ def backfill(
         err.print(result.reason, highlight=False)
         raise typer.Exit(3)
     table = Table(title=f"backfill {source}: {result.windows} windows, {result.done} done, "
-                        f"{result.failed} failed, {result.skipped_done} done before",
+                        f"{result.failed} failed, "
+                        + (f"{result.partial} partial, " if result.partial else "")
+                        + f"{result.skipped_done} done before",
                   title_justify="left")
     for column in ("window start", "status", "listed", "fetched", "loaded", "duplicate",
                    "failed"):
@@ -196,6 +224,10 @@ def backfill(
     if result.undated:
         out.print(f"{result.undated} articles have no date, so no window selects them; "
                   "load them with newsflow ingest", highlight=False)
+    if result.partial:
+        out.print(f"{result.partial} windows are partial: a cap (max_items_per_feed / _sitemap "
+                  "/ _run) left items for the next run; run the same command again to "
+                  "continue", highlight=False)
     if result.failed:
         raise typer.Exit(1)
 

@@ -7,7 +7,17 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from flows.cli.app import ConfigOption, DbOption, app, engine_with_schema, fail, out
+from flows.cli.app import (
+    ConfigOption,
+    DbOption,
+    app,
+    check_stage,
+    engine_with_schema,
+    existing_engine,
+    fail,
+    load_cli_settings,
+    out,
+)
 from pipeline.errors import RunError
 
 
@@ -52,11 +62,17 @@ def stats(db: DbOption = None, config: ConfigOption = None,
 @app.command()
 def runs(db: DbOption = None, config: ConfigOption = None,
          limit: Annotated[int, typer.Option(help="How many runs to list.", min=1)] = 20) -> None:
-    """Recent pipeline runs with their status and counts."""
+    """Recent pipeline runs with their status and counts; runs whose process died are marked
+    abandoned first."""
+    from pipeline.runs import reap_abandoned
     from pipeline.stats import recent_runs
 
+    settings = load_cli_settings(config, database_url=db)
     try:
-        rows = recent_runs(engine_with_schema(db, config), limit=limit)
+        engine = existing_engine(settings)
+        reap_abandoned(engine, silence_seconds=settings.lease_seconds,
+                       found_by="newsflow runs")
+        rows = recent_runs(engine, limit=limit)
     except RunError as exc:
         raise fail(str(exc)) from exc
     table = Table(title="pipeline runs", title_justify="left")
@@ -77,7 +93,9 @@ def runs(db: DbOption = None, config: ConfigOption = None,
 
 @app.command()
 def errors(db: DbOption = None, config: ConfigOption = None,
-           stage: Annotated[str | None, typer.Option(help="Only this stage.")] = None,
+           stage: Annotated[str | None, typer.Option(
+               help="Only this stage: read, feed, sitemap, fetch, extract, clean, entities, "
+                    "events or load.")] = None,
            limit: Annotated[int, typer.Option(help="How many items to list.", min=1)] = 20,
            all_: Annotated[bool, typer.Option(
                "--all", help="Include items a retry has resolved.")] = False,
@@ -86,6 +104,7 @@ def errors(db: DbOption = None, config: ConfigOption = None,
     them)."""
     from pipeline.stats import open_errors
 
+    check_stage(stage)
     try:
         counts, latest = open_errors(engine_with_schema(db, config), stage=stage, limit=limit,
                                      include_resolved=all_)

@@ -13,7 +13,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Connection, Engine, func, inspect, select
+from sqlalchemy import table as sql_table
 from sqlalchemy.exc import OperationalError
 
 from pipeline.errors import RunError, SchemaOutOfDateError
@@ -48,11 +49,47 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine, revision: str = "head", migrations_dir: Path | None = None) -> None:
-    command.upgrade(alembic_config(engine, migrations_dir), revision)
+    try:
+        command.upgrade(alembic_config(engine, migrations_dir), revision)
+    except CommandError as exc:
+        raise RunError(f"cannot upgrade to {revision!r}: {exc}") from exc
 
 
-def downgrade(engine: Engine, revision: str) -> None:
-    command.downgrade(alembic_config(engine), revision)
+def downgrade(engine: Engine, revision: str, *, force: bool = False) -> None:
+    """Step the schema back to ``revision`` (``-1``, ``base``, ``0003``).
+
+    Unless ``force``, a downgrade that would drop tables holding rows is refused, naming them,
+    and nothing changes: the steps run in one transaction, and the tables left at its end are
+    compared with the row counts taken before.
+    """
+    rows = _row_counts(engine)
+
+    def refuse_dropping_rows(connection: Connection) -> None:
+        left = set(inspect(connection).get_table_names())
+        dropped = {table: n for table, n in rows.items() if n and table not in left}
+        if dropped and not force:
+            listed = ", ".join(f"{table} ({n:,} row{'' if n == 1 else 's'})"
+                               for table, n in sorted(dropped.items()))
+            raise RunError(f"downgrading to {revision!r} would drop tables that hold rows: "
+                           f"{listed}; nothing was changed (--force drops them)")
+
+    config = alembic_config(engine)
+    config.attributes["check"] = refuse_dropping_rows
+    try:
+        command.downgrade(config, revision)
+    except CommandError as exc:
+        raise RunError(f"cannot downgrade to {revision!r}: {exc}") from exc
+
+
+def _row_counts(engine: Engine) -> dict[str, int]:
+    try:
+        with engine.connect() as connection:
+            tables = [t for t in inspect(connection).get_table_names() if t != "alembic_version"]
+            return {table: connection.execute(
+                select(func.count()).select_from(sql_table(table))).scalar_one()
+                for table in tables}
+    except OperationalError as exc:
+        raise RunError(f"cannot connect to the database: {_first_line(exc)}") from exc
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,9 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy import (
+    text as sql_text,
+)
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -95,6 +98,12 @@ class PipelineRun(Base):
     near_duplicate_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     stage_seconds: Mapped[dict[str, float] | None] = mapped_column(JSON)
     """Wall time per stage (``read``, ``fetch``, ``clean``, ``entities+events``, ``load``)."""
+    holder: Mapped[str | None] = mapped_column(String(100))
+    """``host:pid``: the process running it, checked like a lease holder to tell a run whose
+    process died (status ``abandoned``) from one still going."""
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """Last sign of life (each batch); a run on another host silent for ``lease_seconds`` is
+    abandoned."""
 
 
 class Source(Base):
@@ -145,7 +154,8 @@ class BackfillWindow(Base):
     window_end: Mapped[datetime] = mapped_column(UTCDateTime)
     """Exclusive."""
     status: Mapped[str] = mapped_column(String(10), index=True)
-    """``pending``, ``running``, ``done`` or ``failed``."""
+    """``pending``, ``running``, ``done``, ``partial`` (a cap left items for the next run) or
+    ``failed``."""
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     listed: Mapped[int] = mapped_column(Integer, default=0)
     """Items the source listed in the window."""
@@ -307,7 +317,8 @@ class Mention(Base):
     article_id: Mapped[int] = mapped_column(
         Id, ForeignKey("articles.id", ondelete="CASCADE"), index=True)
     entity_id: Mapped[int] = mapped_column(Id, ForeignKey("entities.id"), index=True)
-    text: Mapped[str] = mapped_column(String(400))
+    text: Mapped[str] = mapped_column(Text)
+    """The mention as written (``articles.text[start_char:end_char]``, or the title's)."""
     label: Mapped[str] = mapped_column(String(20))
     section: Mapped[str] = mapped_column(String(10))
     start_char: Mapped[int] = mapped_column(Integer)
@@ -316,14 +327,24 @@ class Mention(Base):
     pipeline_version: Mapped[str] = mapped_column(String(40))
 
 
+OPEN_ERROR = sql_text("status = 'open'")
+
+
 class IngestError(Base):
-    """The quarantine: an item that failed at one stage, with the reason."""
+    """The quarantine: an item that failed at one stage, with the reason. At most one open row
+    per item: another failure of the same item updates it (``attempts``, ``last_attempt_at``,
+    the latest stage, reason and run)."""
 
     __tablename__ = "ingest_errors"
+    __table_args__ = (Index("uq_ingest_errors_item_key_open", "item_key", unique=True,
+                            sqlite_where=OPEN_ERROR, postgresql_where=OPEN_ERROR),)
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     run_id: Mapped[int | None] = mapped_column(Id, ForeignKey("pipeline_runs.id"), index=True)
+    """The run that last attempted the item (the first failure is ``created_at``)."""
     source_uri: Mapped[str] = mapped_column(Text)
+    item_key: Mapped[str] = mapped_column(String(64))
+    """sha256 of ``source_uri``: the item, in a key short enough for a unique index."""
     stage: Mapped[str] = mapped_column(String(40))
     error_type: Mapped[str] = mapped_column(String(100))
     message: Mapped[str] = mapped_column(Text)
@@ -368,7 +389,7 @@ class Event(Base):
     start_char: Mapped[int] = mapped_column(Integer)
     end_char: Mapped[int] = mapped_column(Integer)
     evidence: Mapped[str] = mapped_column(Text)
-    trigger: Mapped[str] = mapped_column(String(100))
+    trigger: Mapped[str] = mapped_column(Text)
     cameo_code: Mapped[str] = mapped_column(String(4), index=True)
     """CAMEO event code as a string, leading zeros kept (``042``, ``0311``)."""
     cameo_root: Mapped[str] = mapped_column(String(2), index=True)

@@ -8,6 +8,7 @@ line number; the other lines are read.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,8 @@ from pipeline.dates import parse_iso_datetime
 from pipeline.errors import ItemError
 from pipeline.extract import extract_page
 from pipeline.readers.files import decode_text
-from pipeline.records import ItemFailure, RawArticle
+from pipeline.records import ItemFailure, RawArticle, unexpected
+from pipeline.validate import checked_url, storable
 
 STAGE = "read"
 _STRING_FIELDS = ("url", "title", "text", "html", "published_at", "source", "author",
@@ -34,6 +36,17 @@ def read_jsonl(path: Path, content: bytes) -> Iterator[RawArticle | ItemFailure]
             yield parse_jsonl_record(line, source_uri=uri)
         except ItemError as exc:
             yield ItemFailure(uri, exc.stage, exc.error_type, f"line {number}: {exc.reason}")
+        except Exception as exc:  # noqa: BLE001 - one line's surprise is that line's failure
+            yield unexpected(uri, STAGE, exc)
+
+
+_DOCUMENT_TAG = re.compile(r"<(?:html|body)\b", re.IGNORECASE)
+
+
+def _as_document(html: str) -> str:
+    """A fragment (``<p>…</p>``, as feeds and APIs give ``html``) made a document: trafilatura
+    finds no text in a tree without ``<html>``/``<body>``."""
+    return html if _DOCUMENT_TAG.search(html) else f"<html><body>{html}</body></html>"
 
 
 def parse_jsonl_record(line: str, *, source_uri: str) -> RawArticle:
@@ -57,7 +70,7 @@ def parse_jsonl_record(line: str, *, source_uri: str) -> RawArticle:
         except ValueError as exc:
             raise ItemError(STAGE, f"field 'published_at': {exc}",
                             error_type="MalformedRecord") from exc
-    url = record.get("url") or None
+    url = checked_url(record.get("url") or None, stage=STAGE)
     article = RawArticle(
         source_uri=source_uri,
         format="jsonl",
@@ -76,7 +89,7 @@ def parse_jsonl_record(line: str, *, source_uri: str) -> RawArticle:
     if article.text.strip():
         return article
     if record.get("html"):
-        page = extract_page(record["html"], url=url)
+        page = extract_page(_as_document(storable(record["html"])), url=url)
         article.text = page.text
         article.title = article.title or page.title
         article.author = article.author or page.author

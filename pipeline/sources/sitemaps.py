@@ -9,26 +9,24 @@ Extension elements (news, image, video, hreflang links) are ignored.
 from __future__ import annotations
 
 import re
-import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin, urlsplit
 from xml.etree.ElementTree import Element
 
+from pipeline.compression import GZIP_MAGIC, CompressionError, gunzip
 from pipeline.dates import parse_iso_datetime
 from pipeline.errors import ItemError
 from pipeline.sources.xmlsafety import parse_xml_safe, peek_root_name
+from pipeline.urls import BadURL, resolve_url
 
 STAGE = "sitemap"
 SITEMAP_NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
-GZIP_MAGIC = b"\x1f\x8b"
 _KINDS = {"urlset": ("url", "urlset"), "sitemapindex": ("sitemap", "index")}
 """Root element → (element of each entry, ``Sitemap.kind``)."""
 _REDUCED_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?")
 """W3C Datetime's year-only and year-month forms, which ``fromisoformat`` does not take."""
-_WEB_SCHEMES = frozenset({"http", "https"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +39,19 @@ class SitemapEntry:
     ``None`` when absent or unreadable."""
 
 
+@dataclass(frozen=True, slots=True)
+class InvalidEntry:
+    """A listed location that is not a URL newsflow can fetch (``http://[::1``, ``ftp:``)."""
+
+    written: str
+    """The location as the document wrote it."""
+    error_type: str
+    """``InvalidURL`` or ``UnsupportedScheme``."""
+    reason: str
+    dated: datetime | None = None
+    """The entry's ``lastmod`` or publication time, if it has one."""
+
+
 @dataclass(slots=True)
 class Sitemap:
     """A parsed sitemap: ``kind`` is ``urlset`` (pages) or ``index`` (more sitemaps)."""
@@ -48,6 +59,8 @@ class Sitemap:
     url: str
     kind: str
     entries: list[SitemapEntry]
+    invalid: list[InvalidEntry] = field(default_factory=list)
+    """Entries whose location is not a fetchable http(s) URL, in document order."""
 
 
 def parse_sitemap(content: bytes, *, url: str,
@@ -57,14 +70,18 @@ def parse_sitemap(content: bytes, *, url: str,
     Gzip content is decompressed up to ``max_decompressed_bytes``. Elements are matched by
     local name within the root element's namespace, whichever it is: :data:`SITEMAP_NAMESPACE`,
     none, or a variant found in the wild (``https://``, Google's 0.84). Locations are stripped
-    of whitespace and resolved against ``url``; entries without a location, or not ``http(s)``,
-    are skipped. Raises :class:`ItemError` (stage ``sitemap``) with ``error_type``
-    ``DecompressionLimit``, ``CorruptGzip``, ``NotASitemap``, ``UnsafeXML`` or ``MalformedXML``.
+    of whitespace and resolved against ``url``; entries without a location are skipped, and
+    entries whose location is not a valid ``http(s)`` URL are listed in ``invalid``. Raises
+    :class:`ItemError` (stage ``sitemap``) with ``error_type`` ``DecompressionLimit``,
+    ``CorruptGzip``, ``NotASitemap``, ``UnsafeXML`` or ``MalformedXML``.
     """
     if max_decompressed_bytes < 0:
         raise ValueError(f"max_decompressed_bytes must be >= 0, not {max_decompressed_bytes}")
     if content.startswith(GZIP_MAGIC):
-        content = _gunzip(content, limit=max_decompressed_bytes)
+        try:
+            content = gunzip(content, limit=max_decompressed_bytes)
+        except CompressionError as exc:
+            raise ItemError(STAGE, exc.reason, error_type=exc.error_type) from exc
     root_name = peek_root_name(content)
     if root_name is None:
         raise ItemError(STAGE, "document is not XML, so not a sitemap", error_type="NotASitemap")
@@ -80,17 +97,23 @@ def parse_sitemap(content: bytes, *, url: str,
     # Extension elements (news:, image:, xhtml:) live in their own namespaces; only the
     # sitemap's own namespace (or none) counts, so <image:loc> is never taken for <loc>.
     own = {namespace, ""}
-    entries = []
+    entries, invalid = [], []
     for element in root:
         element_namespace, element_name = _split(element.tag)
         if element_name != entry_name or element_namespace not in own:
             continue
-        loc = _web_url(_child_text(element, "loc", own), base=url)
-        if loc is None:
+        written = _child_text(element, "loc", own)
+        if written is None:
             continue
         lastmod = _child_text(element, "lastmod", own)
-        entries.append(SitemapEntry(loc=loc, lastmod=parse_lastmod(lastmod) if lastmod else None))
-    return Sitemap(url=url, kind=kind, entries=entries)
+        dated = parse_lastmod(lastmod) if lastmod else None
+        try:
+            loc = resolve_url(url, written)
+        except BadURL as exc:
+            invalid.append(InvalidEntry(written, exc.error_type, exc.reason, dated))
+            continue
+        entries.append(SitemapEntry(loc=loc, lastmod=dated))
+    return Sitemap(url=url, kind=kind, entries=entries, invalid=invalid)
 
 
 def entries_since(entries: Iterable[SitemapEntry], since: datetime | None) -> list[SitemapEntry]:
@@ -133,38 +156,6 @@ def parse_lastmod(value: str) -> datetime | None:
         return None
 
 
-def _gunzip(content: bytes, *, limit: int) -> bytes:
-    """Decompress in bounded steps: never more than ``limit`` + 1 bytes come out, however small
-    the input (a few kilobytes of gzip can hold gigabytes of whitespace)."""
-    decompressor = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-    chunks: list[bytes] = []
-    size = 0
-    pending = content
-    try:
-        while True:
-            chunk = decompressor.decompress(pending, limit + 1 - size)
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > limit:
-                raise ItemError(STAGE, f"gzip content decompresses to more than {limit:,} bytes "
-                                       "(possible decompression bomb); refused",
-                                error_type="DecompressionLimit")
-            if decompressor.eof:
-                # Concatenated gzip members form one stream (what `cat a.gz b.gz` makes).
-                pending = decompressor.unused_data
-                if not pending.startswith(GZIP_MAGIC):
-                    break
-                decompressor = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-                continue
-            pending = decompressor.unconsumed_tail
-            if not pending:
-                # Output was not capped, so the input simply ran out before the gzip trailer.
-                raise ItemError(STAGE, "gzip content is truncated", error_type="CorruptGzip")
-    except zlib.error as exc:
-        raise ItemError(STAGE, f"gzip content is corrupt: {exc}", error_type="CorruptGzip") from exc
-    return b"".join(chunks)
-
-
 def _split(tag: str) -> tuple[str, str]:
     """``{namespace}name`` (ElementTree) or ``prefix:name`` (as written) → (namespace, name)."""
     if tag.startswith("{"):
@@ -179,10 +170,3 @@ def _child_text(element: Element, name: str, namespaces: set[str]) -> str | None
         if child_name == name and child_namespace in namespaces:
             return (child.text or "").strip() or None
     return None
-
-
-def _web_url(value: str | None, *, base: str) -> str | None:
-    if value is None:
-        return None
-    url = urljoin(base, value)
-    return url if urlsplit(url).scheme.lower() in _WEB_SCHEMES else None

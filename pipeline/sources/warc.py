@@ -26,6 +26,7 @@ from warcio.statusandheaders import StatusAndHeadersParserException
 
 from pipeline.dates import parse_iso_datetime
 from pipeline.records import ItemFailure
+from pipeline.urls import BadURL, check_url
 
 STAGE = "read"
 HTML_MEDIA_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -145,6 +146,10 @@ def _page(record: Any, *, max_record_bytes: int) -> WarcPage | ItemFailure | Non
     if media_type not in HTML_MEDIA_TYPES:
         return None
     target = record.rec_headers.get_header("WARC-Target-URI") or ""
+    try:
+        target = check_url(target)
+    except BadURL as exc:
+        return ItemFailure(target, STAGE, exc.error_type, f"WARC-Target-URI: {exc.reason}")
     warc_date = record.rec_headers.get_header("WARC-Date") or ""
     try:
         fetched_at = parse_iso_datetime(warc_date)

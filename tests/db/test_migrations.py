@@ -82,3 +82,49 @@ def test_a_foreign_database_is_not_touched(engine):
     with pytest.raises(RunError, match="no newsflow schema version"):
         ensure_schema(engine)
     assert set(inspect(engine).get_table_names()) == {"customers"}
+
+
+def _populate(engine):
+    from datetime import UTC, datetime
+
+    from pipeline.load import record_failures
+    from pipeline.records import ItemFailure
+    from pipeline.runs import start_run
+
+    run_id = start_run(engine, flow_name="ingest", parameters={}, pipeline_version="1")
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO articles (source_uri, text, content_hash, word_count, source_format, "
+            "ingested_at, pipeline_version, run_id) VALUES ('file:///a.txt', 'Wang met Kim.', "
+            "'h', 3, 'txt', :now, '1', :run)"), {"now": datetime.now(UTC), "run": run_id})
+        connection.execute(text(
+            "INSERT INTO event_clusters (actor1_code, actor2_code, cameo_code, event_date, "
+            "num_mentions, num_articles, num_sources) VALUES ('CHN', 'PRK', '040', "
+            "'2024-09-20', 1, 1, 1)"))
+    record_failures(engine, [ItemFailure("file:///b.txt", "read", "EmptyInput", "empty")],
+                    run_id=run_id)
+
+
+def test_stepping_back_a_populated_database_keeps_its_rows_and_refuses_to_drop_rows(engine):
+    """Failure 13: on a populated SQLite database the step back failed with FOREIGN KEY
+    constraint failed [DROP TABLE pipeline_runs]; and a step that drops tables holding rows
+    now names them and changes nothing unless forced."""
+    upgrade(engine)
+    _populate(engine)
+    for _ in range(10):  # step back one migration at a time, as the README shows
+        if current_revision(engine) == "0003":
+            break
+        downgrade(engine, "-1")
+    assert current_revision(engine) == "0003"
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM articles")).scalar_one() == 1
+        assert connection.execute(text("SELECT count(*) FROM ingest_errors")).scalar_one() == 1
+    with pytest.raises(RunError, match=r"event_clusters \(1 row\)"):
+        downgrade(engine, "-1")
+    assert current_revision(engine) == "0003"
+    assert "event_clusters" in inspect(engine).get_table_names()
+    downgrade(engine, "-1", force=True)
+    assert current_revision(engine) == "0002"
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM articles")).scalar_one() == 1

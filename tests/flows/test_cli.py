@@ -26,9 +26,9 @@ def run(*args, cwd=ROOT, env=None):
     (["ingest", "seeds", "--db", "postgresql://nobody@127.0.0.1:1/none"],
      "cannot connect to the database"),
     (["ingest", "no/such/dir"], "input path does not exist: no/such/dir"),
-    (["stats", "--db", "sqlite:///{tmp}/empty.db"], "no newsflow schema yet"),
+    (["stats", "--db", "sqlite:///{tmp}/nothere.db"], "no database at"),
 ], ids=["unsupported-backend", "malformed-url", "unreachable-server", "missing-path",
-        "stats-without-schema"])
+        "stats-without-database"])
 def test_run_level_failures_exit_nonzero_with_one_line(args, message, tmp_path):
     result = run(*[a.replace("{tmp}", str(tmp_path)) for a in args], cwd=ROOT)
     assert result.returncode == 1
@@ -99,4 +99,4 @@ def test_ingest_a_url_from_the_command_line(httpserver, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "pages fetched" in result.stdout
     stats = run("stats", "--db", db, cwd=tmp_path)
-    assert "BadURL" in stats.stdout and "Tbilisi" in stats.stdout
+    assert "UnsupportedScheme" in stats.stdout and "Tbilisi" in stats.stdout

@@ -7,6 +7,7 @@ from typer.testing import CliRunner
 from flows.cli import app
 from pipeline.db import schema
 from pipeline.db.engine import make_engine
+from pipeline.db.migrate import ensure_schema
 from tests.conftest import SEEDS
 
 runner = CliRunner()
@@ -41,6 +42,7 @@ def test_add_list_remove(sqlite_url, tmp_path):
      "no source named 'nothing'"),
 ], ids=["no-kind", "two-kinds", "bad-schedule", "remove-unknown", "backfill-unknown"])
 def test_mistakes_are_one_line_errors(sqlite_url, args, message):
+    ensure_schema(make_engine(sqlite_url))
     result = runner.invoke(app, [*args, "--db", sqlite_url])
     assert result.exit_code == 1
     assert message in " ".join(result.output.split())

@@ -58,6 +58,13 @@ def test_a_killed_feed_run_resumes_without_refetching_or_duplicating(
         errors = connection.execute(select(func.count()).select_from(schema.IngestError)).scalar()
     assert len(urls) == len(set(urls)) == 3
     assert errors == 0
+    # The killed run's row no longer says running: the next run found its process gone.
+    with engine.connect() as connection:
+        killed = connection.execute(select(
+            schema.PipelineRun.status, schema.PipelineRun.new_count, schema.PipelineRun.message)
+            .where(schema.PipelineRun.id < summary.run_id)).one()
+    assert killed.status == "abandoned" and killed.new_count == 2
+    assert f"found by run {summary.run_id}" in killed.message
     fetched = [r.path for r, _ in httpserver.log if r.path in PAGES]
     assert {path: fetched.count(path) for path in PAGES} == {
         "/world/rafale": 1, "/world/tbilisi": 1, STALLED: 2}

@@ -175,4 +175,7 @@ def test_cli_reprocess_and_retry_failed(sqlite_url, tmp_path, monkeypatch):
     result = runner.invoke(app, ["reprocess", "--db", sqlite_url, "--source", "nope"])
     assert result.exit_code == 1 and "no source named 'nope'" in result.output
     result = runner.invoke(app, ["retry-failed", "--db", f"sqlite:///{tmp_path / 'x.db'}"])
+    assert result.exit_code == 1 and "no database at" in result.output
+    (tmp_path / "x.db").touch()  # an empty file: a database without the schema
+    result = runner.invoke(app, ["retry-failed", "--db", f"sqlite:///{tmp_path / 'x.db'}"])
     assert result.exit_code == 1 and "no newsflow schema yet" in result.output

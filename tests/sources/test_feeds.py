@@ -167,3 +167,15 @@ def test_gb2312_feed():
     feed = parse_feed(content, url="https://cn.example.com/rss")
     assert feed.title == "新闻"
     assert [e.title for e in feed.entries] == ["外交部长访问莫斯科"]
+
+
+def test_an_entry_whose_link_is_not_a_fetchable_url_is_listed_as_invalid():
+    document = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+                b"<item><title>a</title><link>http://[::1</link><guid>g1</guid></item>"
+                b"<item><title>b</title><link>https://example.com/b</link></item>"
+                b"</channel></rss>")
+    feed = parse_feed(document, url="https://example.com/feed")
+    assert [e.link for e in feed.entries] == ["https://example.com/b"]
+    [invalid] = feed.invalid
+    assert (invalid.written, invalid.error_type) == ("http://[::1", "InvalidURL")
+    assert "entry 'https://example.com/g1'" in invalid.reason  # feedparser resolves guids

@@ -213,3 +213,15 @@ def test_entries_since_compares_in_utc(since):
 
 def test_entries_since_none_keeps_everything():
     assert entries_since(iter(URLSET_ENTRIES), None) == URLSET_ENTRIES
+
+
+def test_a_location_that_is_not_a_fetchable_url_is_listed_as_invalid():
+    document = (b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                b"<url><loc>http://[::1</loc><lastmod>2024-10-01</lastmod></url>"
+                b"<url><loc>ftp://example.com/a</loc></url>"
+                b"<url><loc>https://example.com/ok</loc></url></urlset>")
+    parsed = parse_sitemap(document, url="https://example.com/sitemap.xml")
+    assert [e.loc for e in parsed.entries] == ["https://example.com/ok"]
+    assert [(e.written, e.error_type) for e in parsed.invalid] == [
+        ("http://[::1", "InvalidURL"), ("ftp://example.com/a", "UnsupportedScheme")]
+    assert parsed.invalid[0].dated is not None
