@@ -68,6 +68,41 @@ def _word_list(path: Path) -> frozenset[str]:
                      if line.strip() and not line.startswith("#"))
 
 
+def _organization_rows(path: Path) -> list[tuple[KnownOrg, list[str]]]:
+    """Each well-known organization with every form of its name."""
+    rows = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            org = KnownOrg(row["name"], row["type"] or "ORG", row["country_code"] or None)
+            forms = [org.name, *(row.get("aliases") or "").split("|")]
+            rows.append((org, [f.strip() for f in forms if f.strip()]))
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class NameRules:
+    """What the loader needs to know of names, without the whole gazetteer: the words that
+    make an organization's name and the well-known organizations (which are never people)."""
+
+    org_words: frozenset[str]
+    organizations: frozenset[str]
+    """:func:`lookup_key` of every name of a well-known organization."""
+
+    @classmethod
+    def load(cls, data_dir: Path | None = None) -> NameRules:
+        base = Path(str(data_dir or _DATA))
+        orgs = {lookup_key(_strip_article(form))
+                for _org, forms in _organization_rows(base / "organizations.tsv")
+                for form in forms}
+        return cls(_word_list(base / "org_words.txt"), frozenset(orgs))
+
+    def is_org_word(self, word: str) -> bool:
+        return word.lower().strip(".") in self.org_words
+
+    def is_known_organization(self, name: str) -> bool:
+        return lookup_key(_strip_article(name)) in self.organizations
+
+
 class Gazetteer:
     """Countries, organizations and role words, looked up by normalized surface form."""
 
@@ -131,12 +166,9 @@ class Gazetteer:
                         code, self._country_names[code], "city", row["name"]))
 
     def _load_orgs(self, path: Path) -> None:
-        with path.open(encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle, delimiter="\t"):
-                org = KnownOrg(row["name"], row["type"] or "ORG", row["country_code"] or None)
-                for form in [org.name, *(row.get("aliases") or "").split("|")]:
-                    if form.strip():
-                        self._orgs.setdefault(lookup_key(_strip_article(form.strip())), org)
+        for org, forms in _organization_rows(path):
+            for form in forms:
+                self._orgs.setdefault(lookup_key(_strip_article(form)), org)
 
     def country(self, text: str, *, local_places: bool = True) -> CountryRef | None:
         """The country a name, alias, demonym, capital, subdivision or city refers to, if known.

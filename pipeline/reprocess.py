@@ -293,6 +293,7 @@ def replace_batch(engine: Engine, pairs: Sequence[tuple[Candidate, AnalyzedArtic
                     continue
                 clusters |= touched
                 result.done.append(uri)
+            entities.settle()
             refresh_clusters(connection, clusters)
             prune_clusters(connection, clusters)
     except DBAPIError as exc:
@@ -315,6 +316,7 @@ def _replace_one(connection: Connection, entities: EntityIds, candidate: Candida
             raise _Collision(f"the re-cleaned text is the text of article {other}; kept the "
                              "old text and rows")
     before = _derived_keys(connection, article_id)
+    entities.touch_article(article_id)  # the forms it used may now have fewer mentions
     mentions_before, events_before, old_clusters = delete_derived(connection, article_id)
     values: dict[str, Any] = {"pipeline_version": version}
     if candidate.text_changed:
