@@ -25,6 +25,7 @@ from spacy.language import Language
 from pipeline import __version__
 from pipeline.clean import clean_articles
 from pipeline.entities import entity_mentions
+from pipeline.entities.canonical import with_known_countries
 from pipeline.events import code_article
 from pipeline.events.actors import ActorCoder
 from pipeline.events.coder import EventCoder
@@ -98,6 +99,7 @@ def analyse_articles(articles: list[Article], nlp: Language, gazetteer: Gazettee
                 stage = EVENTS
                 analysed.events = code_article(coder, parse.bodies, analysed.mentions,
                                                anchor=_anchor(article))
+            analysed.mentions = with_known_countries(analysed.mentions, gazetteer)
         except Exception as exc:  # noqa: BLE001 - one article's parse must not sink the batch
             result.failed.append(_failure(article, stage, exc))
             continue

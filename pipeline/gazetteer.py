@@ -11,6 +11,7 @@ import csv
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
@@ -43,6 +44,37 @@ class CountryRef:
 
 
 @dataclass(frozen=True, slots=True)
+class RolePeriod:
+    """A CAMEO actor code a person held (``RUSGOV``), from ``start`` to ``end`` (None: open)."""
+
+    code: str
+    start: date | None
+    end: date | None
+
+    def covers(self, day: date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class KnownPerson:
+    """A person of the people table (office holders from the Phoenix dictionaries)."""
+
+    name: str
+    country_code: str | None
+    """ISO 3166-1 alpha-3; None for people known only in international bodies."""
+    periods: tuple[RolePeriod, ...]
+
+    def code_on(self, day: date | None) -> str | None:
+        """The actor code the person held on ``day``: a dated period that covers it, else
+        their undated code (what they are when not in office), else None."""
+        if day is not None:
+            for period in self.periods:
+                if (period.start or period.end) and period.covers(day):
+                    return period.code
+        return next((p.code for p in self.periods if not (p.start or p.end)), None)
+
+
+@dataclass(frozen=True, slots=True)
 class KnownOrg:
     name: str
     type: str
@@ -55,6 +87,14 @@ def lookup_key(text: str) -> str:
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     stripped = stripped.replace("’", "'").lower().replace(".", "")
     return " ".join(stripped.replace("-", " ").split())
+
+
+def _period(text: str) -> RolePeriod:
+    """``RUSGOV 1999-12-31 2008-05-07`` (either date may be empty)."""
+    code, _, dates = text.partition(" ")
+    start, _, end = dates.partition(" ")
+    return RolePeriod(code, date.fromisoformat(start) if start else None,
+                      date.fromisoformat(end) if end else None)
 
 
 def _strip_article(text: str) -> str:
@@ -117,6 +157,25 @@ class Gazetteer:
         self._load_orgs(base / "organizations.tsv")
         self.title_words = _word_list(base / "titles.txt")
         self.org_words = _word_list(base / "org_words.txt")
+        self._people: dict[str, KnownPerson] = {}
+        self._load_people(base / "people.tsv")
+        self._affiliations: dict[str, str] = {}
+        with (base / "affiliations.tsv").open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle, delimiter="\t"):
+                self._affiliations[lookup_key(row["word"])] = row["alpha3"]
+
+    def _load_people(self, path: Path) -> None:
+        """People by name and alias; a key two people share is nobody's."""
+        owners: dict[str, list[KnownPerson]] = defaultdict(list)
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle, delimiter="\t"):
+                person = KnownPerson(row["name"], row["alpha3"] or None,
+                                     tuple(_period(p) for p in row["periods"].split("|") if p))
+                for name in [row["name"], *(row["aliases"] or "").split("|")]:
+                    if name.strip():
+                        owners[lookup_key(name)].append(person)
+        self._people = {key: found[0] for key, found in owners.items()
+                        if len({p.country_code for p in found}) == 1}
 
     def _load_countries(self, path: Path) -> None:
         with path.open(encoding="utf-8", newline="") as handle:
@@ -196,6 +255,14 @@ class Gazetteer:
     def organization(self, text: str) -> KnownOrg | None:
         """A well-known organization by any of its names (``ICC``, ``the United Nations``)."""
         return self._orgs.get(lookup_key(_strip_article(text)))
+
+    def person(self, name: str) -> KnownPerson | None:
+        """A known office holder by name or alias (``Vladimir V. Putin``, ``Putin``)."""
+        return self._people.get(lookup_key(name))
+
+    def affiliation(self, word: str) -> str | None:
+        """The country a party or office word ties a person to (``Democratic`` → USA)."""
+        return self._affiliations.get(lookup_key(word))
 
     def is_title_word(self, word: str) -> bool:
         return word.lower().strip(".") in self.title_words

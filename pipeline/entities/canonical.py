@@ -11,9 +11,10 @@ canonical entity.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -58,22 +59,26 @@ def _leading_country(words: list[str], gazetteer: Gazetteer) -> tuple[CountryRef
     return None, 0
 
 
-def _span_country(words: list[str], gazetteer: Gazetteer) -> CountryRef | None:
+def _span_country(words: list[str], gazetteer: Gazetteer, *,
+                  local_places: bool = False) -> CountryRef | None:
     """The country a span names as a whole or starts with (``Russian Foreign Ministry``)."""
-    return gazetteer.country(" ".join(words), local_places=False) or _leading_country(
+    return gazetteer.country(" ".join(words), local_places=local_places) or _leading_country(
         words, gazetteer)[0]
 
 
-def _country_at(doc: Doc, index: int, gazetteer: Gazetteer) -> CountryRef | None:
+def _country_at(doc: Doc, index: int, gazetteer: Gazetteer, *,
+                local_places: bool = False) -> CountryRef | None:
     """The country named by the entity (or words) ending at token ``index``."""
     if index < 0:
         return None
     for ent in doc.ents:
         if ent.start <= index < ent.end:
-            return _span_country([t.text for t in doc[ent.start:index + 1]], gazetteer)
+            return _span_country([t.text for t in doc[ent.start:index + 1]], gazetteer,
+                                 local_places=local_places)
     for width in (3, 2, 1):
         if index - width + 1 >= 0:
-            ref = gazetteer.country(doc[index - width + 1:index + 1].text, local_places=False)
+            ref = gazetteer.country(doc[index - width + 1:index + 1].text,
+                                    local_places=local_places)
             if ref is not None:
                 return ref
     return None
@@ -81,21 +86,67 @@ def _country_at(doc: Doc, index: int, gazetteer: Gazetteer) -> CountryRef | None
 
 def _role_country_before(doc: Doc, start: int, gazetteer: Gazetteer) -> str | None:
     """Country of a role phrase right before a name: ``Russian President``, ``China's top
-    diplomat,``, ``US National Security Adviser``. At least one title word is required."""
+    diplomat,``, ``US National Security Adviser``, ``Kentucky Gov.``, ``Democratic Sen.``,
+    ``Congresswoman``. At least one title word is required."""
     i = start - 1
     if i >= 0 and doc[i].text == ",":  # appositive: "China's top diplomat, Wang Yi"
         i -= 1
-    titles = 0
+    titles, affiliated = 0, None
     while i >= 0 and (gazetteer.is_title_word(doc[i].text)
                       or (titles and doc[i].lower_ in _TITLE_JOINERS)):
         titles += gazetteer.is_title_word(doc[i].text)
+        affiliated = affiliated or gazetteer.affiliation(doc[i].text)
         i -= 1
     if not titles:
         return None
     if i >= 0 and doc[i].text in _POSSESSIVES:
         i -= 1
-    ref = _country_at(doc, i, gazetteer)
-    return ref.alpha3 if ref else None
+    # A state or a city before a title is the office's place ("Kentucky Gov.", "London Mayor").
+    ref = _country_at(doc, i, gazetteer, local_places=True)
+    if ref is not None:
+        return ref.alpha3
+    return affiliated or (gazetteer.affiliation(doc[i].text) if i >= 0 else None)
+
+
+_PARTY_TAG = re.compile(r"^\s*[(,]\s*[DRI]\s?-\s?[A-Z][A-Za-z]*\.?")
+"""A US lawmaker's party and state after the name: ``(D-Calif.)``, ``, R-Texas``."""
+_APPOSITIVE_STOPS = frozenset({"to", "in", "at", "who", "which", "that", "with", "on", "for",
+                               "since", "and", "but"})
+_APPOSITIVE_WORDS = 8
+
+
+def _role_country_after(doc: Doc, end: int, gazetteer: Gazetteer) -> str | None:
+    """Country of a role stated after a name: a party tag (``Adam Schiff (D-Calif.)``), or an
+    appositive with a title (``Gordon Sondland, the U.S. ambassador to the EU``, ``Jane Roe,
+    a Democratic senator from Ohio``, ``Sergei Lavrov, Russia's foreign minister``). Only the
+    words before ``to`` or ``in`` count: "ambassador to Ukraine" names the host, not hers."""
+    if end >= len(doc):
+        return None
+    if _PARTY_TAG.match(doc.text[doc[end - 1].idx + len(doc[end - 1].text):][:20]):
+        return "USA"
+    if doc[end].text != ",":
+        return None
+    words: list[Token] = []
+    for token in doc[end + 1:end + 1 + _APPOSITIVE_WORDS]:
+        if (token.is_punct and token.text not in (".", "-")) or token.lower_ in _APPOSITIVE_STOPS \
+                or token.pos_ in ("VERB", "AUX"):
+            break
+        words.append(token)
+    if not any(gazetteer.is_title_word(t.text) for t in words):
+        return None
+    for i, token in enumerate(words):
+        if token.lower_ in ("the", "a", "an", "of", "from", "former") or token.is_punct:
+            continue
+        affiliated = gazetteer.affiliation(token.text)
+        if affiliated:
+            return affiliated
+        for width in (3, 2, 1):
+            if i + width <= len(words):
+                ref = gazetteer.country(" ".join(t.text for t in words[i:i + width]),
+                                        local_places=True)
+                if ref is not None:
+                    return ref.alpha3
+    return None
 
 
 def _is_title_or_joiner(token: Token, gazetteer: Gazetteer) -> bool:
@@ -172,6 +223,8 @@ def candidates_from_doc(doc: Doc, gazetteer: Gazetteer, *, char_offset: int = 0,
             role_country = ref.alpha3 if ref else None
         if ent.label_ in ("PERSON", "ORG"):  # a place's country is its own, never a role's
             role_country = role_country or _role_country_before(doc, start, gazetteer)
+        if person:
+            role_country = role_country or _role_country_after(doc, end, gazetteer)
         candidates.append(Candidate(
             text=name.text,
             label=ent.label_,
@@ -322,3 +375,21 @@ def resolve_mentions(candidates: list[Candidate], gazetteer: Gazetteer) -> list[
             country_code=country,
         ))
     return mentions
+
+
+def with_known_countries(mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    """People the article gives no country get the one the people table knows them by
+    (office holders from the Phoenix dictionaries: ``Vladimir Putin``, ``Netanyahu``).
+
+    Applied after event coding: the table says who a person is, not which office they hold
+    in the sentence ("EU envoy Miroslav Lajčák" acts for the EU, not for Slovakia), and the
+    event coder reads roles from the sentence.
+    """
+    found: list[Mention] = []
+    for mention in mentions:
+        if mention.entity_type == "PERSON" and mention.country_code is None:
+            known = gazetteer.person(mention.entity_name)
+            if known is not None and known.country_code:
+                mention = replace(mention, country_code=known.country_code)
+        found.append(mention)
+    return found
