@@ -159,6 +159,10 @@ class Gazetteer:
         self.org_words = _word_list(base / "org_words.txt")
         self._people: dict[str, KnownPerson] = {}
         self._load_people(base / "people.tsv")
+        self._common_words: dict[str, str] = {}
+        with (base / "common_words.tsv").open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle, delimiter="\t"):
+                self._common_words[row["word"]] = row["parts"]
         self._affiliations: dict[str, str] = {}
         with (base / "affiliations.tsv").open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle, delimiter="\t"):
@@ -263,6 +267,22 @@ class Gazetteer:
     def affiliation(self, word: str) -> str | None:
         """The country a party or office word ties a person to (``Democratic`` → USA)."""
         return self._affiliations.get(lookup_key(word))
+
+    def is_adverb(self, word: str) -> bool:
+        """An ``-ly`` adverb (``Impressively``), which no name ends with."""
+        lower = word.lower()
+        return lower.endswith("ly") and "adv" in self._common_words.get(lower, "")
+
+    def is_common_word(self, word: str) -> bool:
+        """An English verb, adjective or adverb, inflected or not (``Offer``, ``Falls``)."""
+        lower = word.lower()
+        forms = {lower}
+        if lower.endswith("ies"):
+            forms.add(lower[:-3] + "y")
+        for suffix in ("s", "es", "ed", "d", "ing"):
+            if lower.endswith(suffix) and len(lower) > len(suffix) + 2:
+                forms.add(lower[:-len(suffix)])
+        return any(form in self._common_words for form in forms)
 
     def is_title_word(self, word: str) -> bool:
         return word.lower().strip(".") in self.title_words

@@ -187,6 +187,77 @@ def _name_bounds(ent: Span, gazetteer: Gazetteer) -> tuple[int, int]:
     return start, end
 
 
+_LOCATIVES = frozenset({"in", "near", "at", "from", "outside", "around", "to", "toward",
+                        "towards", "across", "into", "inside", "via", "through", "beyond"})
+_NEAR = frozenset({"near", "outside", "around"})
+"""Prepositions after which an unknown one-word name is a place, not a person."""
+_NAME_PARTICLES = frozenset({"al", "el", "de", "van", "von", "der", "da", "di", "du", "bin",
+                             "ibn", "le", "la", "dos", "das", "del", "ben"})
+_SCORE = re.compile(r"^\d+(?:[-–:/]\d+)+$")
+_YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
+_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
+"""Labels whose names never hold a number (a product or a law can: ``Windows 10``)."""
+
+
+def _letters(token: Token) -> bool:
+    return any(ch.isalpha() for ch in token.text)
+
+
+def _is_number(token: Token, label: str) -> bool:
+    """A score (``6-4``) in any name; a digits-only token in the name of a person,
+    organization or place; a year in any other (``Tomb Raider 2013``)."""
+    if _letters(token) or not any(ch.isdigit() for ch in token.text):
+        return False
+    return bool(_SCORE.match(token.text)) or label in _NAME_LABELS or bool(
+        _YEAR.match(token.text))
+
+
+def _is_particle(doc: Doc, i: int, end: int) -> bool:
+    """``al`` in ``al-Tanf``, ``de`` in ``de Blasio``: lower case, but part of the name."""
+    j = i + 1
+    if j < end and doc[j].text == "-":
+        j += 1
+    return doc[i].lower_ in _NAME_PARTICLES and j < end and doc[j].text[:1].isupper()
+
+
+def _tidy_bounds(doc: Doc, start: int, end: int, label: str,
+                 gazetteer: Gazetteer) -> tuple[int, int]:
+    """Bounds without what the model ran on into: leading lower-case words and symbols
+    (``rang Taylor``, ``a MacBook Pro``, ``¼ cup``), anything from a score or number on
+    (``Nicolas Jarry 6-4``), and trailing punctuation, lower-case or stop words and adverbs
+    (``MacBook Pro Impressively``)."""
+    while start < end and (not _letters(doc[start]) or (
+            doc[start].text[:1].islower() and not _is_particle(doc, start, end))):
+        start += 1
+    for i in range(start, end):
+        if _is_number(doc[i], label):
+            end = i
+            break
+    while end > start + 1 and (
+            not _letters(doc[end - 1]) or doc[end - 1].text[:1].islower()
+            or doc.vocab[doc[end - 1].lower_].is_stop or gazetteer.is_adverb(doc[end - 1].text)):
+        end -= 1
+    return start, end
+
+
+def _place_by_context(doc: Doc, start: int, end: int, gazetteer: Gazetteer) -> str | None:
+    """``GPE`` or ``LOC`` for a span tagged PERSON or ORG that the words before it say is a
+    place: a known place after a locative preposition (``in Goma``), or an unknown one-word or
+    ``al-`` name after ``near``/``outside``/``around`` (``near Palmyra``)."""
+    if start == 0 or doc[start - 1].lower_ not in _LOCATIVES:
+        return None
+    if end < len(doc) and doc[end].text in _POSSESSIVES:
+        return None  # "in Trump's speech"
+    name = doc[start:end].text
+    if gazetteer.country(name, local_places=True) is not None:
+        return "GPE"
+    particle = _is_particle(doc, start, end)
+    if (doc[start - 1].lower_ in _NEAR or particle) and (end - start == 1 or particle) \
+            and gazetteer.person(name) is None and gazetteer.organization(name) is None:
+        return "LOC"
+    return None
+
+
 def _is_titled_name(name: Span, gazetteer: Gazetteer) -> bool:
     """A span tagged ORG that is a person's name after their title (``German Chancellor`` +
     ``Olaf Scholz``): a title word right before it, and two to four capitalized words, none of
@@ -211,23 +282,27 @@ def candidates_from_doc(doc: Doc, gazetteer: Gazetteer, *, char_offset: int = 0,
         if ent.label_ != "PERSON" and _is_role_fragment(ent, gazetteer):
             continue
         start, end = _name_bounds(ent, gazetteer)
+        start, end = _tidy_bounds(doc, start, end, ent.label_, gazetteer)
         name = doc[start:end]
-        if not any(ch.isalpha() for ch in name.text):
-            continue
-        person = ent.label_ == "PERSON" or (
-            ent.label_ == "ORG" and _is_titled_name(name, gazetteer))
+        if not any(t.text[:1].isupper() for t in name):
+            continue  # nothing of a name is left ("¼ cup feta")
+        label = ent.label_
+        if label in ("PERSON", "ORG"):
+            label = _place_by_context(doc, start, end, gazetteer) or label
+        person = label == "PERSON" or (
+            label == "ORG" and _is_titled_name(name, gazetteer))
         role_country = None
-        if ent.label_ == "ORG" and not person:
+        if label == "ORG" and not person:
             ref = _span_country([t.text for t in name], gazetteer) or _country_at(
                 doc, start - 1, gazetteer)
             role_country = ref.alpha3 if ref else None
-        if ent.label_ in ("PERSON", "ORG"):  # a place's country is its own, never a role's
+        if label in ("PERSON", "ORG"):  # a place's country is its own, never a role's
             role_country = role_country or _role_country_before(doc, start, gazetteer)
         if person:
             role_country = role_country or _role_country_after(doc, end, gazetteer)
         candidates.append(Candidate(
             text=name.text,
-            label=ent.label_,
+            label=label,
             start_char=char_offset + name.start_char,
             end_char=char_offset + name.end_char,
             sentence_index=sentence_offset + bisect_right(sentence_starts, start) - 1,
@@ -286,10 +361,41 @@ def _entity_for(index: int, candidates: list[Candidate], gazetteer: Gazetteer) -
                            by_name_only=ref.kind == "city")
     full = _full_name_for(index, candidates)
     if full is not None:
-        return _Entity(full.text, "PERSON", None)
+        return _Entity(_capitalized(full.text), "PERSON", None)
     if cand.person:
-        return _Entity(cand.text, "PERSON", None)
-    return _Entity(cand.text, cand.label, cand.role_country if cand.label != "NORP" else None)
+        return _Entity(_capitalized(cand.text), "PERSON", None)
+    return _Entity(_capitalized(cand.text), cand.label,
+                   cand.role_country if cand.label != "NORP" else None)
+
+
+def _capitalized(name: str) -> str:
+    """An entity name starts upper-case even when its mention starts with a particle
+    (``al-Tanf`` → ``Al-Tanf``, as at the start of a sentence); the mention keeps its text."""
+    return name[:1].upper() + name[1:] if name[:1].islower() else name
+
+
+def _without_run_on_words(candidates: list[Candidate], gazetteer: Gazetteer
+                          ) -> list[Candidate]:
+    """A name the article also uses shorter, followed by ordinary words, is the shorter name:
+    ``Stadia Offer`` in a heading ("What Does Stadia Offer?") where the article names
+    ``Stadia`` alone, ``Stadia Falls Short``. ``Donald Trump`` stays: the shorter name must be
+    an entity of the article named more often than the longer one, and every word cut an
+    English verb, adjective or adverb."""
+    names = Counter(c.text for c in candidates)
+    tidy = []
+    for cand in candidates:
+        cut = max((p for p in names if len(p) < len(cand.text) and cand.text.startswith(p)
+                   and names[p] > names[cand.text]
+                   and cand.text[len(p)] in " \n"
+                   and all(gazetteer.is_common_word(w.strip(".,:;!?"))
+                           for w in cand.text[len(p):].split())), key=len, default=None)
+        if cut is not None:
+            dropped = len(cand.text[len(cut):].split())
+            cand = replace(cand, text=cut, end_char=cand.start_char + len(cut),
+                           name_tokens=cand.name_tokens[:max(1, len(cand.name_tokens)
+                                                              - dropped)])
+        tidy.append(cand)
+    return tidy
 
 
 _PLACE_TYPES = frozenset({"GPE", "LOC"})
@@ -348,7 +454,8 @@ def _name_ends_with(name: str, short: tuple[str, ...]) -> bool:
 
 def resolve_mentions(candidates: list[Candidate], gazetteer: Gazetteer) -> list[Mention]:
     """Canonical entity for every candidate of one article, in the article's order."""
-    ordered = sorted(candidates, key=lambda c: (c.section != "title", c.start_char))
+    ordered = sorted(_without_run_on_words(candidates, gazetteer),
+                     key=lambda c: (c.section != "title", c.start_char))
     entities = [_entity_for(i, ordered, gazetteer) for i in range(len(ordered))]
     entities = [_longer_name_for(cand, entity, entities)
                 for cand, entity in zip(ordered, entities, strict=True)]
