@@ -24,9 +24,20 @@ _MIN_WORDS_FOR_DETECTION = 20
 """Below this, statistical language detection is a coin toss; a declared language wins."""
 
 
+_REPAIR_ONLY = ftfy.TextFixerConfig(
+    # The publisher's own characters stay: curly quotes, ligatures, full-width forms and
+    # HTML-looking text are theirs. Only text decoded with the wrong charset (mojibake: "â€™"
+    # for "’") and broken surrogates are repaired, and the result is NFC.
+    unescape_html=False, remove_terminal_escapes=False, fix_latin_ligatures=False,
+    fix_character_width=False, uncurl_quotes=False, fix_line_breaks=False,
+    remove_control_chars=False, normalization="NFC", explain=False,
+)
+
+
 def normalize_text(text: str) -> str:
-    """Repair mojibake, normalize to NFC and tidy whitespace, keeping paragraph breaks."""
-    text = ftfy.fix_text(text, normalization="NFC")
+    """Repair mojibake, normalize to NFC and tidy whitespace, keeping paragraph breaks; the
+    publisher's quotes, dashes, ligatures and character widths are kept as they are."""
+    text = ftfy.fix_text(text, _REPAIR_ONLY)
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _CONTROL.sub("", _INVISIBLE.sub("", text))
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]

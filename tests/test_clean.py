@@ -1,3 +1,5 @@
+import pytest
+
 from pipeline.clean import clean_articles, content_hash, count_words, normalize_text
 from pipeline.records import RawArticle
 
@@ -9,6 +11,24 @@ def _raw(text, **kw):
 def test_mojibake_and_whitespace_are_repaired():
     text = "  Ministers met in ZÃ¼rich\u00a0on  Monday.\u200b\r\n\r\n\r\n\r\nThey   agreed.  "
     assert normalize_text(text) == "Ministers met in Zürich on Monday.\n\nThey agreed."
+
+
+@pytest.mark.parametrize("text", [
+    "She called it “a turning point” and left.",
+    "„Wir schaffen das“, sagte sie — und ging.",
+    "« Nous verrons », a-t-il dit.",
+    "The ﬁnal deal is ﬂexible.",
+    "Ｆｕｌｌ-width ＡＢＣ stays.",
+    "It isn’t over; the 1990s’ rules &amp; the ‘old’ ones remain.",
+], ids=["curly-quotes", "german-quotes", "guillemets", "ligatures", "full-width",
+        "apostrophes-and-entities"])
+def test_the_publishers_characters_are_kept(text):
+    assert normalize_text(text) == text
+
+
+def test_mojibake_of_typographic_quotes_is_repaired_to_them():
+    assert normalize_text("It\u00e2\u20ac\u2122s what she called \u00e2\u20ac\u0153the "
+                          "end\u00e2\u20ac\u009d.") == "It’s what she called “the end”."
 
 
 def test_unicode_is_nfc_normalized():
