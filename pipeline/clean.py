@@ -64,12 +64,16 @@ def detect_language(text: str, declared: str | None = None) -> str | None:
 
 def clean_article(raw: RawArticle, *, min_words: int = 1) -> Article:
     """Clean one article; an :class:`ItemError` (``EmptyText`` or ``TooShort``) says why
-    nothing usable is left."""
+    nothing usable is left.
+
+    ``min_words`` applies to text extracted from a page, where a few words are what a paywall
+    teaser or a cookie notice leaves; a publisher's own text (a ``.txt`` file, a JSONL
+    ``text`` field: a one-sentence wire item) is refused only when it is empty."""
     text = normalize_text(raw.text)
     words = count_words(text)
     if not text or words == 0:
         raise ItemError(STAGE, "no text left after cleaning", error_type="EmptyText")
-    if words < min_words:
+    if raw.extracted and words < min_words:
         raise ItemError(STAGE, f"only {words} words after cleaning (setting min_words is "
                                f"{min_words})", error_type="TooShort")
     title = normalize_text(raw.title).replace("\n", " ") if raw.title else None

@@ -66,6 +66,9 @@ class RawArticle:
     seen_urls: tuple[str, ...] = ()
     """Every URL this article was reached at (requested, after redirects, canonical)."""
     source_ref: SourceRef | None = None
+    extracted: bool = False
+    """The text was extracted from a page (HTML), not handed over by the publisher (a ``.txt``
+    file, a JSONL ``text`` field): only extracted text is held to ``min_words``."""
 
 
 @dataclass(slots=True)

@@ -218,6 +218,7 @@ def _raw_article(row: Any) -> RawArticle:
                                  listing_published_at=row["published_at"])
     stored.text = page.text
     stored.language = page.language or row["language"]
+    stored.extracted = True
     return stored
 
 

@@ -56,8 +56,10 @@ class Settings(BaseSettings):
     """Input files larger than this are refused (quarantined) rather than read into memory."""
 
     min_words: int = Field(default=10, ge=1)
-    """Articles with fewer words than this after cleaning are quarantined, not loaded: what
-    extraction leaves of a paywall teaser or a cookie notice is a few words, not a story."""
+    """Text extracted from a page with fewer words than this after cleaning is quarantined,
+    not loaded: what extraction leaves of a paywall teaser or a cookie notice is a few words,
+    not a story. A publisher's own text (``.txt``, a JSONL ``text`` field) is refused only
+    when it is empty."""
 
     event_lexicon_dir: Path | None = None
     """A directory with ``cameo_codes.tsv`` and ``triggers.tsv`` that replaces the packaged event

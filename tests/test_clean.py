@@ -62,7 +62,15 @@ def test_articles_empty_after_cleaning_are_failures_with_a_reason():
     assert failure.message == "no text left after cleaning"
 
 
-def test_minimum_word_count():
-    result = clean_articles([_raw("Two words")], min_words=5)
+def test_minimum_word_count_applies_to_extracted_text():
+    result = clean_articles([_raw("Two words", extracted=True)], min_words=5)
     assert result.failed[0].message == "only 2 words after cleaning (setting min_words is 5)"
     assert (result.failed[0].stage, result.failed[0].error_type) == ("clean", "TooShort")
+
+
+@pytest.mark.parametrize("format_", ["txt", "jsonl"])
+def test_a_publishers_short_text_is_kept(format_):
+    wire = RawArticle(source_uri="file:///wire.jsonl#line=1", format=format_,
+                      text="Quake hits coastal town; no deaths reported.")
+    result = clean_articles([wire], min_words=10)
+    assert [a.word_count for a in result.ok] == [7] and not result.failed
