@@ -54,6 +54,11 @@ def count_words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
+def language_code(language: str) -> str:
+    """A bare ISO 639-1 code: ``en-GB`` → ``en``."""
+    return language.lower().replace("_", "-").split("-")[0]
+
+
 def detect_language(text: str, declared: str | None = None) -> str | None:
     """ISO 639-1 code of the text's language; the declared one when the text is too short."""
     if count_words(text) < _MIN_WORDS_FOR_DETECTION:

