@@ -23,6 +23,7 @@ import gzip
 import hashlib
 import json
 import logging
+import os
 import random
 import re
 import sqlite3
@@ -163,8 +164,10 @@ def ingest_pages(pages: Sequence[Page], name: str = "newsflow ingest") -> Run:
         database = Path(tmp) / "ingest.db"
         command = [str(Path(sys.executable).with_name("newsflow")), "ingest", str(folder),
                    "--db", f"sqlite:///{database}", "--no-progress"]
+        # Room for Prefect's temporary server to start on a busy machine.
+        env = {"PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "600", **os.environ}
         started = time.perf_counter()
-        finished = subprocess.run(command, capture_output=True, text=True, check=False)
+        finished = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
         run.seconds = time.perf_counter() - started
         if finished.returncode != 0:
             raise SystemExit(f"newsflow ingest failed: {finished.stderr[-2000:]}")

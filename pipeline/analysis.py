@@ -185,8 +185,12 @@ class Analyzer:
         return result
 
     def analyse_raw(self, raws: list[RawArticle]) -> list[AnalyzedArticle]:
-        """Raw texts cleaned (any length) and analysed; for evaluation on short sentences."""
-        return self.analyse(clean_articles(raws, min_words=1).ok).ok
+        """Raw texts cleaned (any length) and analysed as English, whatever language
+        detection makes of a sentence; for evaluation on the (English) gold sentences."""
+        settings = self.settings
+        return analyse_articles(clean_articles(raws, min_words=1).ok, self.models.get(
+            "en", self.nlp), self.gazetteer, self.coder, max_chunk_chars=settings.max_chunk_chars,
+            batch_size=settings.nlp_batch_size, n_process=settings.nlp_processes).ok
 
     def __getstate__(self) -> dict[str, Any]:
         # A model does not need to travel: the worker loads the same one from its settings.
