@@ -52,6 +52,9 @@ class Candidate:
     role_country: str | None = None
     person: bool = False
     """The name is a person's: spaCy said PERSON, or ORG right after a person's title."""
+    headline_case: bool = False
+    """The span stands in a line whose words are mostly capitalized (a title, a heading), where
+    capitals say nothing about where a name ends."""
 
 
 def _leading_country(words: list[str], gazetteer: Gazetteer) -> tuple[CountryRef | None, int]:
@@ -238,11 +241,24 @@ def _tidy_bounds(doc: Doc, start: int, end: int, label: str,
         if _is_number(doc[i], label):
             end = i
             break
+    if label == "PERSON":  # a person's name holds no possessive: "Trump’s Made-for-TV Trade"
+        end = next((i for i in range(start + 1, end) if doc[i].text in _POSSESSIVES), end)
     while end > start + 1 and (
             not _letters(doc[end - 1]) or doc[end - 1].text[:1].islower()
             or doc.vocab[doc[end - 1].lower_].is_stop or gazetteer.is_adverb(doc[end - 1].text)):
         end -= 1
     return start, end
+
+
+def _in_headline_case(doc: Doc, start: int, end: int) -> bool:
+    """Most words of the span's line (at least three, the span left out) are capitalized."""
+    first, last = start, end
+    while first > 0 and "\n" not in doc[first - 1].text_with_ws:
+        first -= 1
+    while last < len(doc) and "\n" not in doc[last - 1].text_with_ws:
+        last += 1
+    words = [t for t in (*doc[first:start], *doc[end:last]) if t.is_alpha]
+    return len(words) >= 2 and sum(t.text[:1].isupper() for t in words) >= 0.7 * len(words)
 
 
 def _place_by_context(doc: Doc, start: int, end: int, gazetteer: Gazetteer) -> str | None:
@@ -316,6 +332,7 @@ def candidates_from_doc(doc: Doc, gazetteer: Gazetteer, *, char_offset: int = 0,
             name_tokens=tuple(t.text for t in name),
             role_country=role_country,
             person=person,
+            headline_case=section == "title" or _in_headline_case(doc, start, end),
         ))
     return candidates
 
@@ -382,14 +399,19 @@ def _capitalized(name: str) -> str:
 
 def _without_run_on_words(candidates: list[Candidate], gazetteer: Gazetteer
                           ) -> list[Candidate]:
-    """A name the article also uses shorter, followed by ordinary words, is the shorter name:
-    ``Stadia Offer`` in a heading ("What Does Stadia Offer?") where the article names
-    ``Stadia`` alone, ``Stadia Falls Short``. ``Donald Trump`` stays: the shorter name must be
-    an entity of the article named more often than the longer one, and every word cut an
-    English verb, adjective or adverb."""
+    """A name in a title or heading that the article also uses shorter, followed by ordinary
+    words, is the shorter name: ``Stadia Offer`` in "What Does Stadia Offer?" where the article
+    names ``Stadia`` alone, ``Stadia Falls Short``. In running text capitals mark where a name
+    ends (``Mike Ford``, even where the article also says ``Mike``); and the shorter name must
+    be named more often than the longer one, and every word cut an English verb, adjective or
+    adverb."""
     names = Counter(c.text for c in candidates)
+    in_text = {c.text for c in candidates if not c.headline_case}
     tidy = []
     for cand in candidates:
+        if cand.text in in_text:
+            tidy.append(cand)
+            continue
         cut = max((p for p in names if len(p) < len(cand.text) and cand.text.startswith(p)
                    and names[p] > names[cand.text]
                    and cand.text[len(p)] in " \n"

@@ -99,3 +99,17 @@ def test_with_the_real_model_no_name_has_these_shapes(nlp, gazetteer):
         assert not re.search(r"(^|\s)[\d\-–:/]+(\s|$)", name), name
         assert not name[:1].islower(), name
         assert not name.endswith("ly"), name
+
+
+def test_a_persons_name_ends_before_a_possessive(gazetteer):
+    text = "Okafor’s New Plan Fails\nRuth Okafor spoke. Okafor left."
+    found = _names(text, {"Okafor’s New Plan": "PERSON", "Ruth Okafor": "PERSON",
+                          "Okafor": "PERSON"}, gazetteer)
+    assert {name for _text, name, _type in found} == {"Ruth Okafor"}
+
+
+def test_in_running_text_a_surname_that_is_a_word_stays(gazetteer):
+    text = ("Mike Ford wrote the letter. Mike said it was late. Mike called again, and Mike "
+            "Ford signed it.")
+    found = _names(text, {"Mike Ford": "PERSON", "Mike": "PERSON"}, gazetteer)
+    assert {name for _text, name, _type in found} == {"Mike Ford"}
