@@ -113,6 +113,11 @@ def _role_country_before(doc: Doc, start: int, gazetteer: Gazetteer) -> str | No
     ref = _country_at(doc, i, gazetteer, local_places=True)
     if ref is not None:
         return ref.alpha3
+    # A national body before a title is its country's ("Kremlin spokesman", "Pentagon chief").
+    body = next((ent for ent in doc.ents if ent.start <= i < ent.end), None) if i >= 0 else None
+    known = gazetteer.organization(body.text) if body is not None else None
+    if known is not None and known.country_code:
+        return known.country_code
     return affiliated or (gazetteer.affiliation(doc[i].text) if i >= 0 else None)
 
 

@@ -56,12 +56,13 @@ def test_the_table_fills_in_where_the_article_says_nothing(gazetteer):
     ("Dana Whitfield, the Irish ambassador to Spain, left early.", "Dana Whitfield", "IRL"),
     ("Dana Whitfield, Canada's foreign minister, left early.", "Dana Whitfield", "CAN"),
     ("Dana Whitfield, a Republican senator from Ohio, left early.", "Dana Whitfield", "USA"),
+    ("Kremlin spokesman Dana Whitfield denied it.", "Dana Whitfield", "RUS"),
 ], ids=["party-tag", "party-tag-comma", "party-before-title", "country-title",
         "state-before-title", "appositive-demonym", "appositive-possessive",
-        "appositive-party"])
+        "appositive-party", "national-body"])
 def test_titles_and_appositives_give_a_person_a_country(gazetteer, text, name, country):
     entities = {name: "PERSON"}
-    for place in ("Spain", "Ohio", "Kentucky", "Canada"):
+    for place in ("Spain", "Ohio", "Kentucky", "Canada", "Kremlin"):
         if place in text:
             entities[place] = "GPE"
     assert _countries(text, entities, gazetteer)[name] == country
