@@ -43,8 +43,11 @@ import htmldate
 import trafilatura
 from htmldate.utils import decode_file
 
+from pipeline.clean import clean_article
 from pipeline.errors import ItemError
 from pipeline.extract import ExtractedPage, extract_page
+from pipeline.readers.html import read_html
+from pipeline.records import RawArticle
 
 BOOTSTRAP_SAMPLES = 1000
 """Resamples for the ± figures of the Zyte benchmark (its evaluate.py uses 1000)."""
@@ -171,19 +174,35 @@ def ingest_pages(pages: Sequence[Page], name: str = "newsflow ingest") -> Run:
         run.seconds = time.perf_counter() - started
         if finished.returncode != 0:
             raise SystemExit(f"newsflow ingest failed: {finished.stderr[-2000:]}")
+        stored, by_key = {}, {}
         with sqlite3.connect(database) as connection:
-            stored = {uri: StoredArticle(text, day, source, (published or "")[:10] or None)
-                      for uri, text, day, source, published in connection.execute(
-                          "SELECT source_uri, text, published_date, published_at_source, "
-                          "published_at FROM articles")}
-        by_hash = {digest: stored.get(paths[index].resolve().as_uri())
-                   for digest, index in first_of.items()}
+            for uri, url, digest, text, day, source, published in connection.execute(
+                    "SELECT source_uri, url, content_hash, text, published_date, "
+                    "published_at_source, published_at FROM articles"):
+                article = StoredArticle(text, day, source, (published or "")[:10] or None)
+                stored[uri] = by_key[digest] = article
+                if url:
+                    by_key[url] = article
+        by_bytes = {digest: stored.get(paths[index].resolve().as_uri())
+                    for digest, index in first_of.items()}
         for path, page in zip(paths, pages, strict=True):
             body = page.html if isinstance(page.html, bytes) else page.html.encode("utf-8")
-            found = stored.get(path.resolve().as_uri()) or by_hash.get(
-                hashlib.sha256(body).hexdigest())
+            found = (stored.get(path.resolve().as_uri())
+                     or by_bytes.get(hashlib.sha256(body).hexdigest())
+                     or _duplicate_of(body, by_key))
             run.outputs.append(found)
     return run
+
+
+def _duplicate_of(body: bytes, by_key: dict[str, StoredArticle]) -> StoredArticle | None:
+    """The stored article a page was a duplicate of: the loader keeps one article per
+    canonical URL and per content hash, and records no row for the page that repeated it."""
+    try:
+        raw = read_html(Path("page.html"), body)
+        article = clean_article(next(r for r in raw if isinstance(r, RawArticle)))
+    except (ItemError, StopIteration):
+        return None
+    return by_key.get(article.raw.url or "") or by_key.get(article.content_hash)
 
 
 def ingest_texts(run: Run) -> Run:
