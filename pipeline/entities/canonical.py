@@ -206,6 +206,10 @@ _NEAR = frozenset({"near", "outside", "around"})
 """Prepositions after which an unknown one-word name is a place, not a person."""
 _NAME_PARTICLES = frozenset({"al", "el", "de", "van", "von", "der", "da", "di", "du", "bin",
                              "ibn", "dos", "das", "del", "ben"})
+_FUNCTION_WORDS = frozenset({"of", "the", "and", "a", "an", "to", "in", "on", "for", "at",
+                             "by", "with", "from", "or", "as", "is", "are", "was"})
+"""Words a capitalized heading runs into a name ("Bank Of"); not every stop word: ``May``,
+``Will`` and ``US`` end names."""
 _SCORE = re.compile(r"^\d+(?:[-–:/]\d+)+$")
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
@@ -250,7 +254,7 @@ def _tidy_bounds(doc: Doc, start: int, end: int, label: str,
         end = next((i for i in range(start + 1, end) if doc[i].text in _POSSESSIVES), end)
     while end > start + 1 and (
             not _letters(doc[end - 1]) or doc[end - 1].text[:1].islower()
-            or doc.vocab[doc[end - 1].lower_].is_stop or gazetteer.is_adverb(doc[end - 1].text)):
+            or doc[end - 1].lower_ in _FUNCTION_WORDS or gazetteer.is_adverb(doc[end - 1].text)):
         end -= 1
     return start, end
 

@@ -113,3 +113,11 @@ def test_in_running_text_a_surname_that_is_a_word_stays(gazetteer):
             "Ford signed it.")
     found = _names(text, {"Mike Ford": "PERSON", "Mike": "PERSON"}, gazetteer)
     assert {name for _text, name, _type in found} == {"Mike Ford"}
+
+
+@pytest.mark.parametrize(("span", "label"), [("Theresa May", "PERSON"), ("George Will", "PERSON"),
+                                             ("Japan-US", "ORG")],
+                         ids=["may", "will", "us"])
+def test_names_ending_in_a_stop_word_keep_it(gazetteer, span, label):
+    text = f"Reporters asked {span} about it on Monday."
+    assert (span, span, label) in _names(text, {span: label}, gazetteer)
