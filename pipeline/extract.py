@@ -189,14 +189,16 @@ def _bounded_by_url(published: datetime | None, source: str | None, day: date | 
                     ) -> tuple[datetime | None, str | None, date | None]:
     """The date a URL's path states (``/2019/11/19/``) is evidence: a page date more than
     :data:`URL_DATE_TOLERANCE_DAYS` from it is replaced by the URL's day (source ``url``), or,
-    when the URL names only a month, dropped; with no page date, the URL's day is the date."""
+    when the URL names only a month, dropped if it is before that month (a story is not
+    published before its URL exists); with no page date, the URL's day is the date."""
     if url_date is None or (fetched_at is not None and url_date.first > fetched_at.date()):
         return published, source, day
     if day is not None and url_date.distance(day) <= URL_DATE_TOLERANCE_DAYS:
         return published, source, day
     if url_date.day is not None:
         return datetime.combine(url_date.day, time(0, 0), tzinfo=UTC), "url", url_date.day
-    if day is None:
+    if day is None or day > url_date.last:
+        # A month in the path is often a folder: a later date may be the story's own.
         return published, source, day
     return None, None, None
 

@@ -78,10 +78,16 @@ def test_the_canonical_link_is_a_url_too():
     assert page.published_date.isoformat() == "2019-11-19"
 
 
-def test_a_month_in_the_url_drops_a_date_outside_it():
+def test_a_month_in_the_url_drops_a_date_before_it():
     page = extract_page(_dated_page("2017-03-28T10:00:00Z"),
                         url="https://news.example/2019/11/bridge-closed/")
     assert page.published_at is None and page.published_date is None
+
+
+def test_a_month_in_the_url_keeps_a_later_date():
+    page = extract_page(_dated_page("2019-12-10T10:00:00Z"),
+                        url="https://news.example/2019/11/bridge-closed/")
+    assert page.published_date.isoformat() == "2019-12-10"
 
 
 def test_a_url_date_after_the_fetch_is_not_believed():
