@@ -4,7 +4,12 @@ Runs ``pipeline.extract.extract_page`` and the bare library defaults on the same
 three corpora described in ``<corpora>/SOURCES.md`` and prints one markdown table::
 
     .venv/bin/python bench/extraction.py --corpora ../shared/corpora [--only zyte]
-        [--limit 20] [--json /tmp/extraction.json]
+        [--limit 20] [--json /tmp/extraction.json] [--through-ingest]
+
+With ``--through-ingest`` the project's side is what ``newsflow ingest`` stores: the pages
+are written to a temporary folder as ``.html`` files, ingested with the CLI into a temporary
+SQLite database, and ``articles.text`` and ``articles.published_date`` are scored (cleaning,
+deduplication and quarantine included).
 
 Each corpus is scored with the metric of its source repository (see SOURCES.md and
 bench/README.md). The metrics are re-implemented here from their descriptions; no code is
@@ -15,12 +20,17 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import logging
+import os
 import random
 import re
+import sqlite3
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -33,8 +43,11 @@ import htmldate
 import trafilatura
 from htmldate.utils import decode_file
 
+from pipeline.clean import clean_article
 from pipeline.errors import ItemError
 from pipeline.extract import ExtractedPage, extract_page
+from pipeline.readers.html import read_html
+from pipeline.records import RawArticle
 
 BOOTSTRAP_SAMPLES = 1000
 """Resamples for the ± figures of the Zyte benchmark (its evaluate.py uses 1000)."""
@@ -125,6 +138,81 @@ def project_date(html: str | bytes) -> DateGuess:
     utc_day = page.published_at.astimezone(UTC).date().isoformat()
     day = page.published_date.isoformat() if page.published_date else None
     return DateGuess(day, page.published_at_source, utc_day)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    text: str
+    published_date: str | None
+    source: str | None
+    utc_day: str | None
+
+
+def ingest_pages(pages: Sequence[Page], name: str = "newsflow ingest") -> Run:
+    """Run ``newsflow ingest`` on the pages written out as ``.html`` files, and read back what
+    it stored for each page (None for a page with no article: quarantined). A page whose
+    bytes equal another's is a duplicate the loader stores once: it gets that article."""
+    run = Run(name)
+    with tempfile.TemporaryDirectory(prefix="newsflow-bench-") as tmp:
+        folder = Path(tmp) / "pages"
+        folder.mkdir()
+        first_of: dict[str, int] = {}
+        paths = []
+        for index, page in enumerate(pages):
+            body = page.html if isinstance(page.html, bytes) else page.html.encode("utf-8")
+            first_of.setdefault(hashlib.sha256(body).hexdigest(), index)
+            path = folder / f"{index:05d}.html"
+            path.write_bytes(body)
+            paths.append(path)
+        database = Path(tmp) / "ingest.db"
+        command = [str(Path(sys.executable).with_name("newsflow")), "ingest", str(folder),
+                   "--db", f"sqlite:///{database}", "--no-progress"]
+        # Room for Prefect's temporary server to start on a busy machine.
+        env = {"PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "600", **os.environ}
+        started = time.perf_counter()
+        finished = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
+        run.seconds = time.perf_counter() - started
+        if finished.returncode != 0:
+            raise SystemExit(f"newsflow ingest failed: {finished.stderr[-2000:]}")
+        stored, by_key = {}, {}
+        with sqlite3.connect(database) as connection:
+            for uri, url, digest, text, day, source, published in connection.execute(
+                    "SELECT source_uri, url, content_hash, text, published_date, "
+                    "published_at_source, published_at FROM articles"):
+                article = StoredArticle(text, day, source, (published or "")[:10] or None)
+                stored[uri] = by_key[digest] = article
+                if url:
+                    by_key[url] = article
+        by_bytes = {digest: stored.get(paths[index].resolve().as_uri())
+                    for digest, index in first_of.items()}
+        for path, page in zip(paths, pages, strict=True):
+            body = page.html if isinstance(page.html, bytes) else page.html.encode("utf-8")
+            found = (stored.get(path.resolve().as_uri())
+                     or by_bytes.get(hashlib.sha256(body).hexdigest())
+                     or _duplicate_of(body, by_key))
+            run.outputs.append(found)
+    return run
+
+
+def _duplicate_of(body: bytes, by_key: dict[str, StoredArticle]) -> StoredArticle | None:
+    """The stored article a page was a duplicate of: the loader keeps one article per
+    canonical URL and per content hash, and records no row for the page that repeated it."""
+    try:
+        raw = read_html(Path("page.html"), body)
+        article = clean_article(next(r for r in raw if isinstance(r, RawArticle)))
+    except (ItemError, StopIteration):
+        return None
+    return by_key.get(article.raw.url or "") or by_key.get(article.content_hash)
+
+
+def ingest_texts(run: Run) -> Run:
+    return Run(run.name, [o.text if o else None for o in run.outputs], run.seconds)
+
+
+def ingest_dates(run: Run) -> Run:
+    return Run(run.name, [DateGuess(o.published_date, o.source, o.utc_day) if o and
+                          o.published_date else DateGuess(None, None if o else "rejected")
+                          for o in run.outputs], run.seconds)
 
 
 def trafilatura_default(html: str | bytes) -> str | None:
@@ -264,9 +352,11 @@ def zyte_pages(corpora: Path, limit: int | None) -> list[Page]:
                  truth[key]["articleBody"]) for key in keys]
 
 
-def evaluate_zyte(corpora: Path, limit: int | None) -> dict:
+def evaluate_zyte(corpora: Path, limit: int | None, through_ingest: bool = False) -> dict:
     pages = zyte_pages(corpora, limit)
-    runs = [run_extractor("project", project_text, pages),
+    project = (ingest_texts(ingest_pages(pages)) if through_ingest
+               else run_extractor("project", project_text, pages))
+    runs = [project,
             run_extractor("trafilatura.extract()", trafilatura_default, pages)]
     return {"pages": len(pages), "runs": {run.name: _zyte_figures(pages, run) for run in runs}}
 
@@ -299,9 +389,12 @@ def trafilatura_eval_pages(corpora: Path, limit: int | None) -> list[Page]:
     return pages
 
 
-def evaluate_trafilatura(corpora: Path, limit: int | None) -> dict:
+def evaluate_trafilatura(corpora: Path, limit: int | None, through_ingest: bool = False
+                         ) -> dict:
     pages = trafilatura_eval_pages(corpora, limit)
-    runs = [run_extractor("project", project_text, pages),
+    project = (ingest_texts(ingest_pages(pages)) if through_ingest
+               else run_extractor("project", project_text, pages))
+    runs = [project,
             run_extractor("trafilatura.extract(eval settings)", trafilatura_eval_settings, pages)]
     result: dict[str, Any] = {"pages": len(pages), "runs": {}}
     for run in runs:
@@ -336,9 +429,11 @@ def htmldate_pages(corpora: Path, limit: int | None) -> list[Page]:
     return pages
 
 
-def evaluate_htmldate(corpora: Path, limit: int | None) -> dict:
+def evaluate_htmldate(corpora: Path, limit: int | None, through_ingest: bool = False) -> dict:
     pages = htmldate_pages(corpora, limit)
-    runs = [run_extractor("project", project_date, pages),
+    project = (ingest_dates(ingest_pages(pages)) if through_ingest
+               else run_extractor("project", project_date, pages))
+    runs = [project,
             run_extractor("htmldate.find_date(extensive)", htmldate_extensive, pages),
             # timed only, so the project's speed is also compared with bare trafilatura here
             run_extractor("trafilatura.extract()", trafilatura_default, pages)]
@@ -478,6 +573,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", choices=sorted(CORPORA), help="run a single corpus")
     parser.add_argument("--limit", type=int, help="first N pages of each corpus (quick runs)")
     parser.add_argument("--json", type=Path, metavar="OUT", help="also write the figures here")
+    parser.add_argument("--through-ingest", action="store_true",
+                        help="score what `newsflow ingest` stores (articles.text, "
+                             "published_date) instead of extract_page's output")
     args = parser.parse_args(argv)
     if not (args.corpora / "SOURCES.md").is_file():
         parser.error(f"{args.corpora} has no SOURCES.md; point --corpora at the corpora folder")
@@ -490,7 +588,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for corpus, evaluate in CORPORA.items():
         if args.only in (None, corpus):
             print(f"running {TITLES[corpus]} ...", file=sys.stderr, flush=True)
-            results[corpus] = evaluate(args.corpora, args.limit)
+            results[corpus] = evaluate(args.corpora, args.limit, args.through_ingest)
     elapsed = time.perf_counter() - started
 
     print(markdown_table(results))

@@ -134,6 +134,9 @@ class IngestSummary:
     for the next run."""
     skipped_detail: str = ""
     """What was not read under the given directories, and why."""
+    not_analysed: dict[str, int] = field(default_factory=dict)
+    """Articles in a language the NLP stage does not read (setting ``languages``), by
+    language: loaded, with no mentions and no events."""
     seconds: float = 0.0
     stage_seconds: dict[str, float] = field(default_factory=dict)
     failures_by_stage: dict[str, int] = field(default_factory=dict)
@@ -382,6 +385,10 @@ def _load(submitted: _Submitted, *, engine: Engine, run_id: int, analyzer: Analy
         with timer("entities+events"):
             analysed = submitted.analysed.result()
         failures = failures + cleaned.failed + analysed.failed
+        for item in analysed.ok:
+            if not item.analysed:
+                language = item.article.language or "?"
+                summary.not_analysed[language] = summary.not_analysed.get(language, 0) + 1
         with timer("load"):
             counts = load_task(engine, analysed.ok, run_id, analyzer.version, source_id)
         summary.new += counts["new"]

@@ -33,6 +33,10 @@ def summary_markdown(summary: IngestSummary, title: str) -> str:
     lines = [f"## {title}", "", f"pipeline_runs id {summary.run_id}, "
              f"version `{summary.pipeline_version}`", "", "| figure | count |", "|---|---:|"]
     lines += [f"| {name} | {value} |" for name, value in rows]
+    if summary.not_analysed:
+        lines += ["", "| not analysed: language not read | articles |", "|---|---:|"]
+        lines += [f"| {language} | {n} |" for language, n in sorted(
+            summary.not_analysed.items(), key=lambda item: -item[1])]
     lines += ["", "| stage | seconds |", "|---|---:|"]
     lines += [f"| {stage} | {seconds:.2f} |" for stage, seconds in summary.stage_seconds.items()]
     lines.append(f"| **total** | {summary.seconds:.2f} |")

@@ -23,19 +23,28 @@ from typing import Any
 from spacy.language import Language
 
 from pipeline import __version__
-from pipeline.clean import clean_articles
+from pipeline.clean import clean_articles, language_code
 from pipeline.entities import entity_mentions
+from pipeline.entities.canonical import with_known_countries
 from pipeline.events import code_article
 from pipeline.events.actors import ActorCoder
 from pipeline.events.coder import EventCoder
 from pipeline.events.lexicon import EventLexicon
 from pipeline.gazetteer import Gazetteer
-from pipeline.parsing import ParsedArticle, load_model, parse_articles
+from pipeline.parsing import (
+    ParsedArticle,
+    load_model,
+    parse_articles,
+    resolve_language_model,
+)
 from pipeline.records import AnalyzedArticle, Article, ItemFailure, RawArticle, StageResult
 from pipeline.settings import Settings
 
 ENTITIES = "entities"
 EVENTS = "events"
+EVENT_LANGUAGES = frozenset({"en"})
+"""Languages the event coder reads: its trigger lexicon, rules and actor words are English,
+so articles in other languages get entities but no events."""
 
 _PACKAGE_DATA: tuple[Traversable, ...] = (resources.files("pipeline") / "data",
                                           resources.files("pipeline") / "events" / "data")
@@ -47,14 +56,17 @@ def _data_files(directory: Traversable | Path) -> list[Traversable | Path]:
     return sorted((f for f in directory.iterdir() if f.is_file()), key=lambda f: f.name)
 
 
-def pipeline_version(settings: Settings, nlp: Language) -> str:
+def pipeline_version(settings: Settings, nlp: Language, *others: Language) -> str:
     """``<package version>+<digest>``: the digest covers every data file the analysis reads
-    (gazetteer, lexicon, actor roles, or the configured lexicon directory) and the spaCy
-    model's name and version, so editing any of them changes the version rows are stamped
-    with."""
+    (gazetteer, lexicon, actor roles, or the configured lexicon directory), the spaCy models'
+    names and versions and the languages read, so changing any of them changes the version
+    rows are stamped with."""
     digest = hashlib.sha256()
-    digest.update(f"{nlp.meta.get('lang')}_{nlp.meta.get('name')}-{nlp.meta.get('version')}"
-                  .encode())
+    for model in (nlp, *others):
+        digest.update(f"{model.meta.get('lang')}_{model.meta.get('name')}-"
+                      f"{model.meta.get('version')}".encode())
+    if settings.languages != ["en"]:
+        digest.update(",".join(sorted(settings.languages)).encode())
     directories: list[Traversable | Path] = list(_PACKAGE_DATA)
     if settings.event_lexicon_dir is not None:
         directories.append(Path(settings.event_lexicon_dir))
@@ -98,6 +110,7 @@ def analyse_articles(articles: list[Article], nlp: Language, gazetteer: Gazettee
                 stage = EVENTS
                 analysed.events = code_article(coder, parse.bodies, analysed.mentions,
                                                anchor=_anchor(article))
+            analysed.mentions = with_known_countries(analysed.mentions, gazetteer)
         except Exception as exc:  # noqa: BLE001 - one article's parse must not sink the batch
             result.failed.append(_failure(article, stage, exc))
             continue
@@ -117,27 +130,67 @@ def _anchor(article: Article) -> date | None:
     return raw.published_at.date() if raw.published_at else None
 
 
+def language_of(article: Article, default: str) -> str:
+    """An article's language as a bare code; ``default`` when nobody knows it (too short to
+    detect, none declared)."""
+    return language_code(article.language or default)
+
+
 class Analyzer:
-    """Entities and events for batches of cleaned articles, as ``settings`` configure them."""
+    """Entities and events for batches of cleaned articles, as ``settings`` configure them:
+    one spaCy model per language read (``settings.languages``), through the same code path;
+    events for English only."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.nlp = load_model(settings.spacy_model)
+        self.languages = [language_code(code) for code in settings.languages]
+        self.models: dict[str, Language] = {}
+        for language in self.languages:
+            if language == "en":
+                self.models[language] = load_model(settings.spacy_model)
+            else:
+                self.models[language] = load_model(resolve_language_model(
+                    language, settings.spacy_models.get(language)))
+        self.nlp = self.models.get("en") or self.models[self.languages[0]]
         self.gazetteer = Gazetteer()
         self.coder = EventCoder(EventLexicon.load(settings.event_lexicon_dir),
                                 ActorCoder(self.gazetteer))
-        self.version = pipeline_version(settings, self.nlp)
+        self.version = pipeline_version(settings, self.nlp, *(
+            model for model in self.models.values() if model is not self.nlp))
 
     def analyse(self, articles: list[Article]) -> StageResult[AnalyzedArticle]:
+        """Each language's articles through its model; articles in a language not read are
+        passed through unanalysed (``analysed`` False: no mentions, no events). The result
+        keeps the input order."""
         settings = self.settings
-        return analyse_articles(articles, self.nlp, self.gazetteer, self.coder,
-                                max_chunk_chars=settings.max_chunk_chars,
-                                batch_size=settings.nlp_batch_size,
-                                n_process=settings.nlp_processes)
+        groups: dict[str | None, list[Article]] = {}
+        for article in articles:
+            language = language_of(article, self.languages[0])
+            groups.setdefault(language if language in self.models else None, []).append(
+                article)
+        done: dict[int, AnalyzedArticle] = {}
+        result: StageResult[AnalyzedArticle] = StageResult()
+        for language, group in groups.items():
+            if language is None:
+                done.update({id(a): AnalyzedArticle(article=a, analysed=False) for a in group})
+                continue
+            coder = self.coder if language in EVENT_LANGUAGES else None
+            part = analyse_articles(group, self.models[language], self.gazetteer, coder,
+                                    max_chunk_chars=settings.max_chunk_chars,
+                                    batch_size=settings.nlp_batch_size,
+                                    n_process=settings.nlp_processes)
+            done.update({id(item.article): item for item in part.ok})
+            result.failed += part.failed
+        result.ok = [done[id(a)] for a in articles if id(a) in done]
+        return result
 
     def analyse_raw(self, raws: list[RawArticle]) -> list[AnalyzedArticle]:
-        """Raw texts cleaned (any length) and analysed; for evaluation on short sentences."""
-        return self.analyse(clean_articles(raws, min_words=1).ok).ok
+        """Raw texts cleaned (any length) and analysed as English, whatever language
+        detection makes of a sentence; for evaluation on the (English) gold sentences."""
+        settings = self.settings
+        return analyse_articles(clean_articles(raws, min_words=1).ok, self.models.get(
+            "en", self.nlp), self.gazetteer, self.coder, max_chunk_chars=settings.max_chunk_chars,
+            batch_size=settings.nlp_batch_size, n_process=settings.nlp_processes).ok
 
     def __getstate__(self) -> dict[str, Any]:
         # A model does not need to travel: the worker loads the same one from its settings.

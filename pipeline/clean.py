@@ -24,9 +24,20 @@ _MIN_WORDS_FOR_DETECTION = 20
 """Below this, statistical language detection is a coin toss; a declared language wins."""
 
 
+_REPAIR_ONLY = ftfy.TextFixerConfig(
+    # The publisher's own characters stay: curly quotes, ligatures, full-width forms and
+    # HTML-looking text are theirs. Only text decoded with the wrong charset (mojibake: "â€™"
+    # for "’") and broken surrogates are repaired, and the result is NFC.
+    unescape_html=False, remove_terminal_escapes=False, fix_latin_ligatures=False,
+    fix_character_width=False, uncurl_quotes=False, fix_line_breaks=False,
+    remove_control_chars=False, normalization="NFC", explain=False,
+)
+
+
 def normalize_text(text: str) -> str:
-    """Repair mojibake, normalize to NFC and tidy whitespace, keeping paragraph breaks."""
-    text = ftfy.fix_text(text, normalization="NFC")
+    """Repair mojibake, normalize to NFC and tidy whitespace, keeping paragraph breaks; the
+    publisher's quotes, dashes, ligatures and character widths are kept as they are."""
+    text = ftfy.fix_text(text, _REPAIR_ONLY)
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _CONTROL.sub("", _INVISIBLE.sub("", text))
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
@@ -43,6 +54,11 @@ def count_words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
+def language_code(language: str) -> str:
+    """A bare ISO 639-1 code: ``en-GB`` → ``en``."""
+    return language.lower().replace("_", "-").split("-")[0]
+
+
 def detect_language(text: str, declared: str | None = None) -> str | None:
     """ISO 639-1 code of the text's language; the declared one when the text is too short."""
     if count_words(text) < _MIN_WORDS_FOR_DETECTION:
@@ -53,12 +69,16 @@ def detect_language(text: str, declared: str | None = None) -> str | None:
 
 def clean_article(raw: RawArticle, *, min_words: int = 1) -> Article:
     """Clean one article; an :class:`ItemError` (``EmptyText`` or ``TooShort``) says why
-    nothing usable is left."""
+    nothing usable is left.
+
+    ``min_words`` applies to text extracted from a page, where a few words are what a paywall
+    teaser or a cookie notice leaves; a publisher's own text (a ``.txt`` file, a JSONL
+    ``text`` field: a one-sentence wire item) is refused only when it is empty."""
     text = normalize_text(raw.text)
     words = count_words(text)
     if not text or words == 0:
         raise ItemError(STAGE, "no text left after cleaning", error_type="EmptyText")
-    if words < min_words:
+    if raw.extracted and words < min_words:
         raise ItemError(STAGE, f"only {words} words after cleaning (setting min_words is "
                                f"{min_words})", error_type="TooShort")
     title = normalize_text(raw.title).replace("\n", " ") if raw.title else None

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import calendar
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from urllib.parse import urlsplit
 
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -88,3 +90,54 @@ def parse_iso_datetime(value: str, *, keep_offset: bool = False) -> datetime:
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
     return parsed if keep_offset else parsed.astimezone(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class UrlDate:
+    """The date a URL's path carries: a day (``/2019/11/19/``), or only a month
+    (``/2019/11/``)."""
+
+    first: date
+    last: date
+    """The first and last day it allows (the same day when the path names one)."""
+
+    @property
+    def day(self) -> date | None:
+        return self.first if self.first == self.last else None
+
+    def distance(self, day: date) -> int:
+        """Days between ``day`` and the span the URL allows (0 inside it)."""
+        if day < self.first:
+            return (self.first - day).days
+        return max(0, (day - self.last).days)
+
+
+_YEAR = r"(19[89]\d|20[0-4]\d)"
+_URL_DAY = (
+    re.compile(rf"(?<![\d]){_YEAR}[/\-_.](0?[1-9]|1[0-2])[/\-_.](0?[1-9]|[12]\d|3[01])(?!\d)"),
+    re.compile(rf"(?<![\d]){_YEAR}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)"),
+)
+_URL_MONTH = re.compile(rf"/{_YEAR}/(0?[1-9]|1[0-2])(?:/|$)")
+
+
+def date_in_url(url: str | None) -> UrlDate | None:
+    """The publication date a URL's path states, if it states one: ``/2019/11/19/``,
+    ``/2019-11-19-``, ``/20191119/`` (a day), or ``/2019/11/`` (a month). Hosts and query
+    strings are not read (ids and cache-busters look like dates)."""
+    if not url:
+        return None
+    path = urlsplit(url).path
+    for pattern in _URL_DAY:
+        match = pattern.search(path)
+        if match:
+            try:
+                day = date(int(match[1]), int(match[2]), int(match[3]))
+            except ValueError:
+                continue
+            return UrlDate(day, day)
+    match = _URL_MONTH.search(path)
+    if match:
+        year, month = int(match[1]), int(match[2])
+        return UrlDate(date(year, month, 1),
+                       date(year, month, calendar.monthrange(year, month)[1]))
+    return None

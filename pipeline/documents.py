@@ -61,4 +61,5 @@ def article_from_document(document: FetchedDocument, *, source_uri: str, format:
         document=document,
         seen_urls=seen,
         source_ref=source_ref,
+        extracted=True,
     )

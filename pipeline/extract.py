@@ -14,6 +14,7 @@ import lxml.html
 import trafilatura
 
 from pipeline.charsets import decode_page
+from pipeline.dates import UrlDate, date_in_url
 from pipeline.errors import ItemError
 from pipeline.metadata import PageDates, clean_author, page_dates
 from pipeline.urls import normalize_url
@@ -79,6 +80,8 @@ def extract_page(html: str | bytes, *, url: str | None = None,
     title = _clean(document.title)
     dates = page_dates(html)
     published, source, day = _publication(dates, _page_day(html, url, fetched_at), fetched_at)
+    url_date = date_in_url(url) or date_in_url(document.url)
+    published, source, day = _bounded_by_url(published, source, day, url_date, fetched_at)
     return ExtractedPage(
         text=unicodedata.normalize("NFC", _drop_leading_title(document.text, title)),
         title=title,
@@ -198,6 +201,30 @@ def _publication(structured: PageDates, guessed: str | None, fetched_at: datetim
         return instant, structured.source, _calendar_day(instant, day)
     if day is not None:
         return datetime.combine(day, time(0, 0), tzinfo=UTC), "htmldate", day
+    return None, None, None
+
+
+URL_DATE_TOLERANCE_DAYS = 3
+"""How far a page's date may be from the date in its URL before the URL wins: a story filed
+late at night or updated the next days keeps its own date."""
+
+
+def _bounded_by_url(published: datetime | None, source: str | None, day: date | None,
+                    url_date: UrlDate | None, fetched_at: datetime | None
+                    ) -> tuple[datetime | None, str | None, date | None]:
+    """The date a URL's path states (``/2019/11/19/``) is evidence: a page date more than
+    :data:`URL_DATE_TOLERANCE_DAYS` from it is replaced by the URL's day (source ``url``), or,
+    when the URL names only a month, dropped if it is before that month (a story is not
+    published before its URL exists); with no page date, the URL's day is the date."""
+    if url_date is None or (fetched_at is not None and url_date.first > fetched_at.date()):
+        return published, source, day
+    if day is not None and url_date.distance(day) <= URL_DATE_TOLERANCE_DAYS:
+        return published, source, day
+    if url_date.day is not None:
+        return datetime.combine(url_date.day, time(0, 0), tzinfo=UTC), "url", url_date.day
+    if day is None or day > url_date.last:
+        # A month in the path is often a folder: a later date may be the story's own.
+        return published, source, day
     return None, None, None
 
 

@@ -11,6 +11,7 @@ import csv
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
@@ -43,6 +44,37 @@ class CountryRef:
 
 
 @dataclass(frozen=True, slots=True)
+class RolePeriod:
+    """A CAMEO actor code a person held (``RUSGOV``), from ``start`` to ``end`` (None: open)."""
+
+    code: str
+    start: date | None
+    end: date | None
+
+    def covers(self, day: date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class KnownPerson:
+    """A person of the people table (office holders from the Phoenix dictionaries)."""
+
+    name: str
+    country_code: str | None
+    """ISO 3166-1 alpha-3; None for people known only in international bodies."""
+    periods: tuple[RolePeriod, ...]
+
+    def code_on(self, day: date | None) -> str | None:
+        """The actor code the person held on ``day``: a dated period that covers it, else
+        their undated code (what they are when not in office), else None."""
+        if day is not None:
+            for period in self.periods:
+                if (period.start or period.end) and period.covers(day):
+                    return period.code
+        return next((p.code for p in self.periods if not (p.start or p.end)), None)
+
+
+@dataclass(frozen=True, slots=True)
 class KnownOrg:
     name: str
     type: str
@@ -57,6 +89,14 @@ def lookup_key(text: str) -> str:
     return " ".join(stripped.replace("-", " ").split())
 
 
+def _period(text: str) -> RolePeriod:
+    """``RUSGOV 1999-12-31 2008-05-07`` (either date may be empty)."""
+    code, _, dates = text.partition(" ")
+    start, _, end = dates.partition(" ")
+    return RolePeriod(code, date.fromisoformat(start) if start else None,
+                      date.fromisoformat(end) if end else None)
+
+
 def _strip_article(text: str) -> str:
     return text[4:] if text.lower().startswith("the ") else text
 
@@ -66,6 +106,41 @@ def _word_list(path: Path) -> frozenset[str]:
     return frozenset(line.strip().lower()
                      for line in path.read_text(encoding="utf-8").splitlines()
                      if line.strip() and not line.startswith("#"))
+
+
+def _organization_rows(path: Path) -> list[tuple[KnownOrg, list[str]]]:
+    """Each well-known organization with every form of its name."""
+    rows = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            org = KnownOrg(row["name"], row["type"] or "ORG", row["country_code"] or None)
+            forms = [org.name, *(row.get("aliases") or "").split("|")]
+            rows.append((org, [f.strip() for f in forms if f.strip()]))
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class NameRules:
+    """What the loader needs to know of names, without the whole gazetteer: the words that
+    make an organization's name and the well-known organizations (which are never people)."""
+
+    org_words: frozenset[str]
+    organizations: frozenset[str]
+    """:func:`lookup_key` of every name of a well-known organization."""
+
+    @classmethod
+    def load(cls, data_dir: Path | None = None) -> NameRules:
+        base = Path(str(data_dir or _DATA))
+        orgs = {lookup_key(_strip_article(form))
+                for _org, forms in _organization_rows(base / "organizations.tsv")
+                for form in forms}
+        return cls(_word_list(base / "org_words.txt"), frozenset(orgs))
+
+    def is_org_word(self, word: str) -> bool:
+        return word.lower().strip(".") in self.org_words
+
+    def is_known_organization(self, name: str) -> bool:
+        return lookup_key(_strip_article(name)) in self.organizations
 
 
 class Gazetteer:
@@ -82,6 +157,29 @@ class Gazetteer:
         self._load_orgs(base / "organizations.tsv")
         self.title_words = _word_list(base / "titles.txt")
         self.org_words = _word_list(base / "org_words.txt")
+        self._people: dict[str, KnownPerson] = {}
+        self._load_people(base / "people.tsv")
+        self._common_words: dict[str, str] = {}
+        with (base / "common_words.tsv").open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle, delimiter="\t"):
+                self._common_words[row["word"]] = row["parts"]
+        self._affiliations: dict[str, str] = {}
+        with (base / "affiliations.tsv").open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle, delimiter="\t"):
+                self._affiliations[lookup_key(row["word"])] = row["alpha3"]
+
+    def _load_people(self, path: Path) -> None:
+        """People by name and alias; a key two people share is nobody's."""
+        owners: dict[str, list[KnownPerson]] = defaultdict(list)
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle, delimiter="\t"):
+                person = KnownPerson(row["name"], row["alpha3"] or None,
+                                     tuple(_period(p) for p in row["periods"].split("|") if p))
+                for name in [row["name"], *(row["aliases"] or "").split("|")]:
+                    if name.strip():
+                        owners[lookup_key(name)].append(person)
+        self._people = {key: found[0] for key, found in owners.items()
+                        if len({p.country_code for p in found}) == 1}
 
     def _load_countries(self, path: Path) -> None:
         with path.open(encoding="utf-8", newline="") as handle:
@@ -131,12 +229,9 @@ class Gazetteer:
                         code, self._country_names[code], "city", row["name"]))
 
     def _load_orgs(self, path: Path) -> None:
-        with path.open(encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle, delimiter="\t"):
-                org = KnownOrg(row["name"], row["type"] or "ORG", row["country_code"] or None)
-                for form in [org.name, *(row.get("aliases") or "").split("|")]:
-                    if form.strip():
-                        self._orgs.setdefault(lookup_key(_strip_article(form.strip())), org)
+        for org, forms in _organization_rows(path):
+            for form in forms:
+                self._orgs.setdefault(lookup_key(_strip_article(form)), org)
 
     def country(self, text: str, *, local_places: bool = True) -> CountryRef | None:
         """The country a name, alias, demonym, capital, subdivision or city refers to, if known.
@@ -164,6 +259,30 @@ class Gazetteer:
     def organization(self, text: str) -> KnownOrg | None:
         """A well-known organization by any of its names (``ICC``, ``the United Nations``)."""
         return self._orgs.get(lookup_key(_strip_article(text)))
+
+    def person(self, name: str) -> KnownPerson | None:
+        """A known office holder by name or alias (``Vladimir V. Putin``, ``Putin``)."""
+        return self._people.get(lookup_key(name))
+
+    def affiliation(self, word: str) -> str | None:
+        """The country a party or office word ties a person to (``Democratic`` → USA)."""
+        return self._affiliations.get(lookup_key(word))
+
+    def is_adverb(self, word: str) -> bool:
+        """An ``-ly`` adverb (``Impressively``), which no name ends with."""
+        lower = word.lower()
+        return lower.endswith("ly") and "adv" in self._common_words.get(lower, "")
+
+    def is_common_word(self, word: str) -> bool:
+        """An English verb, adjective or adverb, inflected or not (``Offer``, ``Falls``)."""
+        lower = word.lower()
+        forms = {lower}
+        if lower.endswith("ies"):
+            forms.add(lower[:-3] + "y")
+        for suffix in ("s", "es", "ed", "d", "ing"):
+            if lower.endswith(suffix) and len(lower) > len(suffix) + 2:
+                forms.add(lower[:-len(suffix)])
+        return any(form in self._common_words for form in forms)
 
     def is_title_word(self, word: str) -> bool:
         return word.lower().strip(".") in self.title_words

@@ -23,7 +23,8 @@ from sqlalchemy.exc import DBAPIError
 from pipeline import dedup
 from pipeline.db import schema
 from pipeline.db.transaction import first_line, in_savepoints, is_transient
-from pipeline.db.values import column_length, fit, fit_row
+from pipeline.db.values import fit, fit_row
+from pipeline.entities.store import EntityIds
 from pipeline.errors import TransientError
 from pipeline.records import (
     AnalyzedArticle,
@@ -56,63 +57,6 @@ def _insert(connection: Connection, table: Any) -> Insert:
     return dialect.insert(table)
 
 
-_ENTITIES = schema.Entity.__table__
-_NAME_CHARS = column_length(_ENTITIES, "name")
-_TYPE_CHARS = column_length(_ENTITIES, "type")
-_ALIAS_CHARS = column_length(schema.EntityAlias.__table__, "alias")
-
-
-class EntityIds:
-    """Entity and alias rows for one batch transaction, upserted once each."""
-
-    def __init__(self, connection: Connection, pipeline_version: str) -> None:
-        self._connection = connection
-        self._version = pipeline_version
-        self._ids: dict[tuple[str, str], int] = {}
-        self._aliases: set[tuple[int, str]] = set()
-
-    def entity_id(self, name: str, type_: str, country_code: str | None) -> int:
-        # The stored name is the key: a name past the column's bound is looked up as stored.
-        name, type_ = fit(name, _NAME_CHARS), fit(type_, _TYPE_CHARS)
-        key = (type_, name)
-        if key not in self._ids:
-            table = schema.Entity.__table__
-            # A stored entity the upsert would leave as it is only gets read: an upsert locks
-            # the row until commit, which serializes concurrent loaders on common entities
-            # and deadlocks those that meet them in another order.
-            stored = self._connection.execute(
-                select(table.c.id, table.c.country_code, table.c.pipeline_version)
-                .where(table.c.type == type_, table.c.name == name)).one_or_none()
-            if (stored is not None and stored.pipeline_version == self._version
-                    and (stored.country_code is not None or country_code is None)):
-                self._ids[key] = stored.id
-                return stored.id
-            statement = _insert(self._connection, table).values(
-                name=name, type=type_, country_code=country_code,
-                pipeline_version=self._version)
-            # The first article that knows an entity's country sets it; none overwrites it.
-            statement = statement.on_conflict_do_update(
-                index_elements=["type", "name"],
-                set_={"country_code": func.coalesce(table.c.country_code,
-                                                    statement.excluded.country_code),
-                      "pipeline_version": statement.excluded.pipeline_version},
-            ).returning(table.c.id)
-            self._ids[key] = self._connection.execute(statement).scalar_one()
-        return self._ids[key]
-
-    def add_alias(self, entity_id: int, alias: str) -> None:
-        alias = fit(alias, _ALIAS_CHARS)
-        if (entity_id, alias) in self._aliases:
-            return
-        statement = _insert(self._connection, schema.EntityAlias.__table__).values(
-            entity_id=entity_id, alias=alias).on_conflict_do_nothing()
-        self._connection.execute(statement)
-        self._aliases.add((entity_id, alias))
-
-    def forget(self) -> None:
-        """After a rolled-back savepoint the ids cached during it may not exist any more."""
-        self._ids.clear()
-        self._aliases.clear()
 
 
 def _article_row(item: AnalyzedArticle, *, run_id: int | None, pipeline_version: str,
@@ -346,11 +290,12 @@ def load_derived(connection: Connection, entities: EntityIds, item: AnalyzedArti
     they touched (which the caller refreshes once per transaction)."""
     rows = []
     for mention in item.mentions:
-        entity_id = entities.entity_id(mention.entity_name, mention.entity_type,
-                                       mention.country_code)
+        entity_id, form_id = entities.resolve(mention.entity_name, mention.entity_type,
+                                              mention.country_code)
         entities.add_alias(entity_id, mention.text)
         rows.append(fit_row(schema.Mention.__table__, {
-            "article_id": article_id, "entity_id": entity_id, "text": mention.text,
+            "article_id": article_id, "entity_id": entity_id, "form_id": form_id,
+            "text": mention.text,
             "label": mention.label, "section": mention.section,
             "start_char": mention.start_char, "end_char": mention.end_char,
             "sentence_index": mention.sentence_index, "pipeline_version": pipeline_version,
@@ -378,8 +323,9 @@ def load_articles(engine: Engine, batch: Sequence[AnalyzedArticle], *, run_id: i
         return _load_one(connection, entities, item, run_id=run_id,
                          pipeline_version=pipeline_version, now=now, source_id=source_id)
 
-    def finish(connection: Connection, _entities: EntityIds,
+    def finish(connection: Connection, entities: EntityIds,
                done: list[tuple[AnalyzedArticle, _Loaded]]) -> None:
+        entities.settle()  # decide the batch's names across articles (pipeline.entities.store)
         refresh_clusters(connection, {c for _item, loaded in done for c in loaded.clusters})
         resolved.clear()  # a batch run again after a conflict starts over
         resolved.update(resolve_errors(

@@ -56,6 +56,18 @@ def _installed(name: str) -> bool:
         return False
 
 
+def resolve_language_model(language: str, configured: str | None = None) -> str:
+    """The model for a language other than English: the configured one, else spaCy's usual
+    package names for it when installed (``fr_core_news_sm``)."""
+    if configured:
+        return configured
+    for name in (f"{language}_core_news_sm", f"{language}_core_web_sm"):
+        if importlib.util.find_spec(name) is not None:
+            return name
+    raise RunError(f"no spaCy model for language '{language}' (setting languages): install "
+                   f"one (e.g. '{language}-core-news-sm') or name it in spacy_models")
+
+
 def load_model(configured: str | None = None) -> Language:
     """Load the spaCy pipeline; a missing model is a run-level error with the fix in it."""
     name = resolve_model_name(configured)

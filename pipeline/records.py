@@ -66,6 +66,9 @@ class RawArticle:
     seen_urls: tuple[str, ...] = ()
     """Every URL this article was reached at (requested, after redirects, canonical)."""
     source_ref: SourceRef | None = None
+    extracted: bool = False
+    """The text was extracted from a page (HTML), not handed over by the publisher (a ``.txt``
+    file, a JSONL ``text`` field): only extracted text is held to ``min_words``."""
 
 
 @dataclass(slots=True)
@@ -146,6 +149,9 @@ class AnalyzedArticle:
     article: Article
     mentions: list[Mention] = field(default_factory=list)
     events: list[CodedEvent] = field(default_factory=list)
+    analysed: bool = True
+    """False for an article in a language the NLP stage does not read (loaded without
+    mentions and events)."""
 
 
 @dataclass(slots=True)

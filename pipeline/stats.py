@@ -17,6 +17,9 @@ class DatabaseStats:
     first_published: datetime | None
     last_published: datetime | None
     languages: list[tuple[str | None, int]] = field(default_factory=list)
+    """Articles per language, most first."""
+    language_mentions: dict[str | None, int] = field(default_factory=dict)
+    """Entity mentions per article language."""
     top_entities: list[dict[str, Any]] = field(default_factory=list)
     errors_by_stage: list[tuple[str, str, int]] = field(default_factory=list)
 
@@ -38,6 +41,10 @@ def database_stats(engine: Engine, *, top: int = 15) -> DatabaseStats:
         languages = connection.execute(
             select(article.language, func.count()).group_by(article.language)
             .order_by(func.count().desc())).all()
+        language_mentions = dict(connection.execute(
+            select(article.language, func.count(mention.id))
+            .join(mention, mention.article_id == article.id)
+            .group_by(article.language)).all())
         mentions = func.count(mention.id).label("mentions")
         articles = func.count(func.distinct(mention.article_id)).label("articles")
         top_rows = connection.execute(
@@ -53,6 +60,7 @@ def database_stats(engine: Engine, *, top: int = 15) -> DatabaseStats:
         first_published=schema.UTCDateTime().process_result_value(first, engine.dialect),
         last_published=schema.UTCDateTime().process_result_value(last, engine.dialect),
         languages=[(lang, n) for lang, n in languages],
+        language_mentions=language_mentions,
         top_entities=[dict(row) for row in top_rows],
         errors_by_stage=[(stage, kind, n) for stage, kind, n in errors],
     )

@@ -2,7 +2,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from pipeline.dates import parse_dateline, parse_iso_datetime
+from pipeline.dates import date_in_url, parse_dateline, parse_iso_datetime
 
 
 @pytest.mark.parametrize(("line", "expected"), [
@@ -34,3 +34,22 @@ def test_iso_datetimes_become_utc():
     assert parse_iso_datetime("2024-03-14") == datetime(2024, 3, 14, tzinfo=UTC)
     with pytest.raises(ValueError, match="not an ISO 8601 date: 'yesterday'"):
         parse_iso_datetime("yesterday")
+
+
+@pytest.mark.parametrize(("url", "first", "last"), [
+    ("https://news.example/story/news/2019/11/19/hearing/4234/", "2019-11-19", "2019-11-19"),
+    ("https://news.example/2019-11-19-hearing-ends", "2019-11-19", "2019-11-19"),
+    ("https://news.example/a/20191119/hearing.html", "2019-11-19", "2019-11-19"),
+    ("https://news.example/2019/11/hearing", "2019-11-01", "2019-11-30"),
+], ids=["slashes", "dashes", "compact", "month-only"])
+def test_dates_in_url_paths(url, first, last):
+    found = date_in_url(url)
+    assert (found.first.isoformat(), found.last.isoformat()) == (first, last)
+
+
+@pytest.mark.parametrize("url", [
+    "https://news.example/story/12345678", "https://news.example/p?d=2019/11/19",
+    "https://news.example/2019/13/40/x", "https://2019.news.example/a", None,
+], ids=["id-number", "query", "impossible-date", "host", "no-url"])
+def test_urls_without_a_date(url):
+    assert date_in_url(url) is None

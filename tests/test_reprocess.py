@@ -251,3 +251,36 @@ def test_since_and_source_select_articles(sqlite_url, analyzer):
     assert count_selected(engine, Selection(source="wire"), "other") == (1, 0)
     with pytest.raises(RunError, match="no source named 'nope'"):
         count_selected(engine, Selection(source="nope"), "other")
+
+
+def test_reprocess_gives_back_the_publishers_quotes(engine, analyzer):
+    """Rows cleaned by the old rules (quotes straightened) get the page's own characters back
+    from the stored response; offsets quote the restored text."""
+    ensure_schema(engine)
+    body = ("<html><head><title>Talks</title></head><body><article><h1>Talks</h1>"
+            "<p>The minister called the accord “a turning point” on Monday, and said "
+            "the region’s leaders would meet again in Vienna next month to review it.</p>"
+            "<p>Officials in Vienna said the next round would start in the spring, after "
+            "the experts’ report on the border talks is published.</p></article></body></html>")
+    document = FetchedDocument(url="https://example.org/quotes", final_url=
+                               "https://example.org/quotes", status=200,
+                               headers={"content-type": "text/html; charset=utf-8"},
+                               fetched_at=datetime(2024, 10, 1, tzinfo=UTC),
+                               body=body.encode("utf-8"))
+    raw = article_from_document(document, source_uri=document.url, format="web")
+    analysed = analyzer.analyse(clean_articles([raw]).ok)
+    load_articles(engine, analysed.ok, run_id=None, pipeline_version="0.1.0+old")
+    [(published_text,)] = rows(engine, select(schema.Article.text))
+    assert "“a turning point”" in published_text
+    straightened = published_text.replace("“", '"').replace("”", '"').replace("’", "'")
+    with engine.begin() as connection:
+        connection.execute(update(schema.Article).values(text=straightened,
+                                                         content_hash="0" * 64))
+
+    totals = reprocess(engine, analyzer)
+
+    assert (totals["reprocessed"], totals["failed"]) == (1, [])
+    assert rows(engine, select(schema.Article.text)) == [(published_text,)]
+    spans = rows(engine, select(schema.Mention.start_char, schema.Mention.end_char,
+                                schema.Mention.text).where(schema.Mention.section == "body"))
+    assert spans and all(published_text[s:e] == surface for s, e, surface in spans)

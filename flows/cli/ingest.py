@@ -147,6 +147,10 @@ def print_summary(summary: object) -> None:
     table.add_row("duplicate", f"{summary.duplicate}")
     failed = ", ".join(f"{n} {stage}" for stage, n in sorted(summary.failures_by_stage.items()))
     table.add_row("failed", f"{summary.failed}" + (f" ({failed})" if failed else ""))
+    if summary.not_analysed:
+        table.add_row("not analysed (language)", ", ".join(
+            f"{language} {n}" for language, n in sorted(summary.not_analysed.items(),
+                                                        key=lambda item: -item[1])))
     table.add_row("entity mentions", f"{summary.mentions}")
     table.add_row("events", f"{summary.events}")
     stages = " · ".join(f"{stage} {sec:.1f}s" for stage, sec in summary.stage_seconds.items())

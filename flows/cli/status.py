@@ -32,6 +32,9 @@ def stats(db: DbOption = None, config: ConfigOption = None,
         result = database_stats(engine_with_schema(db, config), top=top)
     except RunError as exc:
         raise fail(str(exc)) from exc
+    from pipeline.clean import language_code
+
+    read = [language_code(code) for code in load_cli_settings(config, database_url=db).languages]
     counts = Table(title="tables", title_justify="left")
     counts.add_column("table")
     counts.add_column("rows", justify="right")
@@ -41,7 +44,14 @@ def stats(db: DbOption = None, config: ConfigOption = None,
     if result.first_published:
         out.print(f"published: {result.first_published:%Y-%m-%d} → "
                   f"{result.last_published:%Y-%m-%d}")
-    out.print("languages: " + ", ".join(f"{lang or '?'} {n}" for lang, n in result.languages))
+    out.print("languages (articles, mentions): " + ", ".join(
+        f"{lang or '?'} {n} ({result.language_mentions.get(lang, 0):,})"
+        for lang, n in result.languages))
+    unread = [(lang, n) for lang, n in result.languages
+              if lang is not None and language_code(lang) not in read]
+    if unread:
+        out.print(f"not read by the NLP stage (languages: {', '.join(read)}): "
+                  + ", ".join(f"{lang} {n}" for lang, n in unread))
     entities = Table(title=f"top {top} entities", title_justify="left")
     for column in ("entity", "type", "country", "mentions", "articles"):
         entities.add_column(column, justify="right" if column in ("mentions", "articles")

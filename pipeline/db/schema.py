@@ -308,6 +308,29 @@ class EntityAlias(Base):
     alias: Mapped[str] = mapped_column(String(400))
 
 
+class EntityForm(Base):
+    """A person's or organization's name as an article resolved it on its own (``Trump``,
+    ``Donald J. Trump``), and the entity it is across articles (``Donald Trump``).
+
+    Cross-article resolution decides from the forms and their mention counts, never from the
+    order articles came in, and re-points a form's mentions when its entity changes (see
+    :mod:`pipeline.entities.store`)."""
+
+    __tablename__ = "entity_forms"
+    __table_args__ = (UniqueConstraint("type", "name"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    type: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(400))
+    first_word: Mapped[str] = mapped_column(String(400), index=True)
+    """Lower-case first and last word: the forms that can decide each other share one."""
+    last_word: Mapped[str] = mapped_column(String(400), index=True)
+    entity_id: Mapped[int] = mapped_column(Id, ForeignKey("entities.id"), index=True)
+    country_code: Mapped[str | None] = mapped_column(String(3))
+    """The country articles gave this form (the first in alphabetical order when they
+    disagree, so the order of loading does not matter)."""
+
+
 class Mention(Base):
     """One mention of an entity in an article's title or text."""
 
@@ -325,6 +348,9 @@ class Mention(Base):
     end_char: Mapped[int] = mapped_column(Integer)
     sentence_index: Mapped[int] = mapped_column(Integer)
     pipeline_version: Mapped[str] = mapped_column(String(40))
+    form_id: Mapped[int | None] = mapped_column(Id, ForeignKey("entity_forms.id"), index=True)
+    """The name the article gave a person or organization, when it is resolved across
+    articles; NULL for places and other types."""
 
 
 OPEN_ERROR = sql_text("status = 'open'")

@@ -11,9 +11,10 @@ canonical entity.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -24,6 +25,11 @@ from pipeline.records import Mention
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW",
                            "PRODUCT", "WORK_OF_ART", "LANGUAGE"})
 """spaCy labels that name things; dates, numbers and amounts are not entities here."""
+
+LABEL_ALIASES = {"PER": "PERSON"}
+"""Labels of models trained on other schemes (spaCy's French, German and other WikiNER
+models tag ``PER``, ``LOC``, ``ORG`` and ``MISC``) as the ones used here; ``MISC`` is left
+out."""
 
 _PLACE_LABELS = frozenset({"GPE", "NORP", "LOC", "ORG", "PERSON", "FAC"})
 _SHORT_NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "PRODUCT",
@@ -46,6 +52,9 @@ class Candidate:
     role_country: str | None = None
     person: bool = False
     """The name is a person's: spaCy said PERSON, or ORG right after a person's title."""
+    headline_case: bool = False
+    """The span stands in a line whose words are mostly capitalized (a title, a heading), where
+    capitals say nothing about where a name ends."""
 
 
 def _leading_country(words: list[str], gazetteer: Gazetteer) -> tuple[CountryRef | None, int]:
@@ -58,22 +67,26 @@ def _leading_country(words: list[str], gazetteer: Gazetteer) -> tuple[CountryRef
     return None, 0
 
 
-def _span_country(words: list[str], gazetteer: Gazetteer) -> CountryRef | None:
+def _span_country(words: list[str], gazetteer: Gazetteer, *,
+                  local_places: bool = False) -> CountryRef | None:
     """The country a span names as a whole or starts with (``Russian Foreign Ministry``)."""
-    return gazetteer.country(" ".join(words), local_places=False) or _leading_country(
+    return gazetteer.country(" ".join(words), local_places=local_places) or _leading_country(
         words, gazetteer)[0]
 
 
-def _country_at(doc: Doc, index: int, gazetteer: Gazetteer) -> CountryRef | None:
+def _country_at(doc: Doc, index: int, gazetteer: Gazetteer, *,
+                local_places: bool = False) -> CountryRef | None:
     """The country named by the entity (or words) ending at token ``index``."""
     if index < 0:
         return None
     for ent in doc.ents:
         if ent.start <= index < ent.end:
-            return _span_country([t.text for t in doc[ent.start:index + 1]], gazetteer)
+            return _span_country([t.text for t in doc[ent.start:index + 1]], gazetteer,
+                                 local_places=local_places)
     for width in (3, 2, 1):
         if index - width + 1 >= 0:
-            ref = gazetteer.country(doc[index - width + 1:index + 1].text, local_places=False)
+            ref = gazetteer.country(doc[index - width + 1:index + 1].text,
+                                    local_places=local_places)
             if ref is not None:
                 return ref
     return None
@@ -81,21 +94,72 @@ def _country_at(doc: Doc, index: int, gazetteer: Gazetteer) -> CountryRef | None
 
 def _role_country_before(doc: Doc, start: int, gazetteer: Gazetteer) -> str | None:
     """Country of a role phrase right before a name: ``Russian President``, ``China's top
-    diplomat,``, ``US National Security Adviser``. At least one title word is required."""
+    diplomat,``, ``US National Security Adviser``, ``Kentucky Gov.``, ``Democratic Sen.``,
+    ``Congresswoman``. At least one title word is required."""
     i = start - 1
     if i >= 0 and doc[i].text == ",":  # appositive: "China's top diplomat, Wang Yi"
         i -= 1
-    titles = 0
+    titles, affiliated = 0, None
     while i >= 0 and (gazetteer.is_title_word(doc[i].text)
                       or (titles and doc[i].lower_ in _TITLE_JOINERS)):
         titles += gazetteer.is_title_word(doc[i].text)
+        affiliated = affiliated or gazetteer.affiliation(doc[i].text)
         i -= 1
     if not titles:
         return None
     if i >= 0 and doc[i].text in _POSSESSIVES:
         i -= 1
-    ref = _country_at(doc, i, gazetteer)
-    return ref.alpha3 if ref else None
+    # A state or a city before a title is the office's place ("Kentucky Gov.", "London Mayor").
+    ref = _country_at(doc, i, gazetteer, local_places=True)
+    if ref is not None:
+        return ref.alpha3
+    # A national body before a title is its country's ("Kremlin spokesman", "Pentagon chief").
+    body = next((ent for ent in doc.ents if ent.start <= i < ent.end), None) if i >= 0 else None
+    known = gazetteer.organization(body.text) if body is not None else None
+    if known is not None and known.country_code:
+        return known.country_code
+    return affiliated or (gazetteer.affiliation(doc[i].text) if i >= 0 else None)
+
+
+_PARTY_TAG = re.compile(r"^\s*[(,]\s*[DRI]\s?-\s?[A-Z][A-Za-z]*\.?")
+"""A US lawmaker's party and state after the name: ``(D-Calif.)``, ``, R-Texas``."""
+_APPOSITIVE_STOPS = frozenset({"to", "in", "at", "who", "which", "that", "with", "on", "for",
+                               "since", "and", "but"})
+_APPOSITIVE_WORDS = 8
+
+
+def _role_country_after(doc: Doc, end: int, gazetteer: Gazetteer) -> str | None:
+    """Country of a role stated after a name: a party tag (``Adam Schiff (D-Calif.)``), or an
+    appositive with a title (``Gordon Sondland, the U.S. ambassador to the EU``, ``Jane Roe,
+    a Democratic senator from Ohio``, ``Sergei Lavrov, Russia's foreign minister``). Only the
+    words before ``to`` or ``in`` count: "ambassador to Ukraine" names the host, not hers."""
+    if end >= len(doc):
+        return None
+    if _PARTY_TAG.match(doc.text[doc[end - 1].idx + len(doc[end - 1].text):][:20]):
+        return "USA"
+    if doc[end].text != ",":
+        return None
+    words: list[Token] = []
+    for token in doc[end + 1:end + 1 + _APPOSITIVE_WORDS]:
+        if (token.is_punct and token.text not in (".", "-")) or token.lower_ in _APPOSITIVE_STOPS \
+                or token.pos_ in ("VERB", "AUX"):
+            break
+        words.append(token)
+    if not any(gazetteer.is_title_word(t.text) for t in words):
+        return None
+    for i, token in enumerate(words):
+        if token.lower_ in ("the", "a", "an", "of", "from", "former") or token.is_punct:
+            continue
+        affiliated = gazetteer.affiliation(token.text)
+        if affiliated:
+            return affiliated
+        for width in (3, 2, 1):
+            if i + width <= len(words):
+                ref = gazetteer.country(" ".join(t.text for t in words[i:i + width]),
+                                        local_places=True)
+                if ref is not None:
+                    return ref.alpha3
+    return None
 
 
 def _is_title_or_joiner(token: Token, gazetteer: Gazetteer) -> bool:
@@ -125,7 +189,7 @@ def _name_bounds(ent: Span, gazetteer: Gazetteer) -> tuple[int, int]:
         end -= 1
     if start < end and doc[start].lower_ == "the":
         start += 1
-    if ent.label_ == "PERSON":
+    if LABEL_ALIASES.get(ent.label_, ent.label_) == "PERSON":
         # "Russian President Vladimir Putin" tagged whole: skip the country and the titles.
         _ref, width = _leading_country([t.text for t in doc[start:end - 1]], gazetteer)
         titled = start + width
@@ -134,6 +198,94 @@ def _name_bounds(ent: Span, gazetteer: Gazetteer) -> tuple[int, int]:
         if titled > start + width:
             start = titled
     return start, end
+
+
+_LOCATIVES = frozenset({"in", "near", "at", "from", "outside", "around", "to", "toward",
+                        "towards", "across", "into", "inside", "via", "through", "beyond"})
+_NEAR = frozenset({"near", "outside", "around"})
+"""Prepositions after which an unknown one-word name is a place, not a person."""
+_NAME_PARTICLES = frozenset({"al", "el", "de", "van", "von", "der", "da", "di", "du", "bin",
+                             "ibn", "dos", "das", "del", "ben"})
+_FUNCTION_WORDS = frozenset({"of", "the", "and", "a", "an", "to", "in", "on", "for", "at",
+                             "by", "with", "from", "or", "as", "is", "are", "was"})
+"""Words a capitalized heading runs into a name ("Bank Of"); not every stop word: ``May``,
+``Will`` and ``US`` end names."""
+_SCORE = re.compile(r"^\d+(?:[-–:/]\d+)+$")
+_YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
+_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
+"""Labels whose names never hold a number (a product or a law can: ``Windows 10``)."""
+
+
+def _letters(token: Token) -> bool:
+    return any(ch.isalpha() for ch in token.text)
+
+
+def _is_number(token: Token, label: str) -> bool:
+    """A score (``6-4``) in any name; a digits-only token in the name of a person,
+    organization or place; a year in any other (``Tomb Raider 2013``)."""
+    if _letters(token) or not any(ch.isdigit() for ch in token.text):
+        return False
+    return bool(_SCORE.match(token.text)) or label in _NAME_LABELS or bool(
+        _YEAR.match(token.text))
+
+
+def _is_particle(doc: Doc, i: int, end: int) -> bool:
+    """``al`` in ``al-Tanf``, ``de`` in ``de Blasio``: lower case, but part of the name."""
+    j = i + 1
+    if j < end and doc[j].text == "-":
+        j += 1
+    return doc[i].lower_ in _NAME_PARTICLES and j < end and doc[j].text[:1].isupper()
+
+
+def _tidy_bounds(doc: Doc, start: int, end: int, label: str,
+                 gazetteer: Gazetteer) -> tuple[int, int]:
+    """Bounds without what the model ran on into: leading lower-case words and symbols
+    (``rang Taylor``, ``a MacBook Pro``, ``¼ cup``), anything from a score or number on
+    (``Nicolas Jarry 6-4``), and trailing punctuation, lower-case or stop words and adverbs
+    (``MacBook Pro Impressively``)."""
+    while start < end and (not _letters(doc[start]) or (
+            doc[start].text[:1].islower() and not _is_particle(doc, start, end))):
+        start += 1
+    for i in range(start, end):
+        if _is_number(doc[i], label):
+            end = i
+            break
+    if label == "PERSON":  # a person's name holds no possessive: "Trump’s Made-for-TV Trade"
+        end = next((i for i in range(start + 1, end) if doc[i].text in _POSSESSIVES), end)
+    while end > start + 1 and (
+            not _letters(doc[end - 1]) or doc[end - 1].text[:1].islower()
+            or doc[end - 1].lower_ in _FUNCTION_WORDS or gazetteer.is_adverb(doc[end - 1].text)):
+        end -= 1
+    return start, end
+
+
+def _in_headline_case(doc: Doc, start: int, end: int) -> bool:
+    """Most words of the span's line (at least three, the span left out) are capitalized."""
+    first, last = start, end
+    while first > 0 and "\n" not in doc[first - 1].text_with_ws:
+        first -= 1
+    while last < len(doc) and "\n" not in doc[last - 1].text_with_ws:
+        last += 1
+    words = [t for t in (*doc[first:start], *doc[end:last]) if t.is_alpha]
+    return len(words) >= 2 and sum(t.text[:1].isupper() for t in words) >= 0.7 * len(words)
+
+
+def _place_by_context(doc: Doc, start: int, end: int, gazetteer: Gazetteer) -> str | None:
+    """``GPE`` or ``LOC`` for a span tagged PERSON or ORG that the words before it say is a
+    place: a known place after a locative preposition (``in Goma``), or an unknown one-word or
+    ``al-`` name after ``near``/``outside``/``around`` (``near Palmyra``)."""
+    if start == 0 or doc[start - 1].lower_ not in _LOCATIVES:
+        return None
+    if end < len(doc) and doc[end].text in _POSSESSIVES:
+        return None  # "in Trump's speech"
+    name = doc[start:end].text
+    if gazetteer.country(name, local_places=True) is not None:
+        return "GPE"
+    particle = _is_particle(doc, start, end)
+    if (doc[start - 1].lower_ in _NEAR or particle) and (end - start == 1 or particle) \
+            and gazetteer.person(name) is None and gazetteer.organization(name) is None:
+        return "LOC"
+    return None
 
 
 def _is_titled_name(name: Span, gazetteer: Gazetteer) -> bool:
@@ -155,26 +307,33 @@ def candidates_from_doc(doc: Doc, gazetteer: Gazetteer, *, char_offset: int = 0,
     sentence_starts = [s.start for s in sentences(doc)] or [0]
     candidates = []
     for ent in doc.ents:
-        if ent.label_ not in ENTITY_LABELS:
+        ent_label = LABEL_ALIASES.get(ent.label_, ent.label_)
+        if ent_label not in ENTITY_LABELS:
             continue
-        if ent.label_ != "PERSON" and _is_role_fragment(ent, gazetteer):
+        if ent_label != "PERSON" and _is_role_fragment(ent, gazetteer):
             continue
         start, end = _name_bounds(ent, gazetteer)
+        start, end = _tidy_bounds(doc, start, end, ent_label, gazetteer)
         name = doc[start:end]
-        if not any(ch.isalpha() for ch in name.text):
-            continue
-        person = ent.label_ == "PERSON" or (
-            ent.label_ == "ORG" and _is_titled_name(name, gazetteer))
+        if not any(t.text[:1].isupper() for t in name):
+            continue  # nothing of a name is left ("¼ cup feta")
+        label = ent_label
+        if label in ("PERSON", "ORG"):
+            label = _place_by_context(doc, start, end, gazetteer) or label
+        person = label == "PERSON" or (
+            label == "ORG" and _is_titled_name(name, gazetteer))
         role_country = None
-        if ent.label_ == "ORG" and not person:
+        if label == "ORG" and not person:
             ref = _span_country([t.text for t in name], gazetteer) or _country_at(
                 doc, start - 1, gazetteer)
             role_country = ref.alpha3 if ref else None
-        if ent.label_ in ("PERSON", "ORG"):  # a place's country is its own, never a role's
+        if label in ("PERSON", "ORG"):  # a place's country is its own, never a role's
             role_country = role_country or _role_country_before(doc, start, gazetteer)
+        if person:
+            role_country = role_country or _role_country_after(doc, end, gazetteer)
         candidates.append(Candidate(
             text=name.text,
-            label=ent.label_,
+            label=label,
             start_char=char_offset + name.start_char,
             end_char=char_offset + name.end_char,
             sentence_index=sentence_offset + bisect_right(sentence_starts, start) - 1,
@@ -182,6 +341,7 @@ def candidates_from_doc(doc: Doc, gazetteer: Gazetteer, *, char_offset: int = 0,
             name_tokens=tuple(t.text for t in name),
             role_country=role_country,
             person=person,
+            headline_case=section == "title" or _in_headline_case(doc, start, end),
         ))
     return candidates
 
@@ -233,10 +393,46 @@ def _entity_for(index: int, candidates: list[Candidate], gazetteer: Gazetteer) -
                            by_name_only=ref.kind == "city")
     full = _full_name_for(index, candidates)
     if full is not None:
-        return _Entity(full.text, "PERSON", None)
+        return _Entity(_capitalized(full.text), "PERSON", None)
     if cand.person:
-        return _Entity(cand.text, "PERSON", None)
-    return _Entity(cand.text, cand.label, cand.role_country if cand.label != "NORP" else None)
+        return _Entity(_capitalized(cand.text), "PERSON", None)
+    return _Entity(_capitalized(cand.text), cand.label,
+                   cand.role_country if cand.label != "NORP" else None)
+
+
+def _capitalized(name: str) -> str:
+    """An entity name starts upper-case even when its mention starts with a particle
+    (``al-Tanf`` → ``Al-Tanf``, as at the start of a sentence); the mention keeps its text."""
+    return name[:1].upper() + name[1:] if name[:1].islower() else name
+
+
+def _without_run_on_words(candidates: list[Candidate], gazetteer: Gazetteer
+                          ) -> list[Candidate]:
+    """A name in a title or heading that the article also uses shorter, followed by ordinary
+    words, is the shorter name: ``Stadia Offer`` in "What Does Stadia Offer?" where the article
+    names ``Stadia`` alone, ``Stadia Falls Short``. In running text capitals mark where a name
+    ends (``Mike Ford``, even where the article also says ``Mike``); and the shorter name must
+    be named more often than the longer one, and every word cut an English verb, adjective or
+    adverb."""
+    names = Counter(c.text for c in candidates)
+    in_text = {c.text for c in candidates if not c.headline_case}
+    tidy = []
+    for cand in candidates:
+        if cand.text in in_text:
+            tidy.append(cand)
+            continue
+        cut = max((p for p in names if len(p) < len(cand.text) and cand.text.startswith(p)
+                   and names[p] > names[cand.text]
+                   and cand.text[len(p)] in " \n"
+                   and all(gazetteer.is_common_word(w.strip(".,:;!?"))
+                           for w in cand.text[len(p):].split())), key=len, default=None)
+        if cut is not None:
+            dropped = len(cand.text[len(cut):].split())
+            cand = replace(cand, text=cut, end_char=cand.start_char + len(cut),
+                           name_tokens=cand.name_tokens[:max(1, len(cand.name_tokens)
+                                                              - dropped)])
+        tidy.append(cand)
+    return tidy
 
 
 _PLACE_TYPES = frozenset({"GPE", "LOC"})
@@ -295,7 +491,8 @@ def _name_ends_with(name: str, short: tuple[str, ...]) -> bool:
 
 def resolve_mentions(candidates: list[Candidate], gazetteer: Gazetteer) -> list[Mention]:
     """Canonical entity for every candidate of one article, in the article's order."""
-    ordered = sorted(candidates, key=lambda c: (c.section != "title", c.start_char))
+    ordered = sorted(_without_run_on_words(candidates, gazetteer),
+                     key=lambda c: (c.section != "title", c.start_char))
     entities = [_entity_for(i, ordered, gazetteer) for i in range(len(ordered))]
     entities = [_longer_name_for(cand, entity, entities)
                 for cand, entity in zip(ordered, entities, strict=True)]
@@ -322,3 +519,21 @@ def resolve_mentions(candidates: list[Candidate], gazetteer: Gazetteer) -> list[
             country_code=country,
         ))
     return mentions
+
+
+def with_known_countries(mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    """People the article gives no country get the one the people table knows them by
+    (office holders from the Phoenix dictionaries: ``Vladimir Putin``, ``Netanyahu``).
+
+    Applied after event coding: the table says who a person is, not which office they hold
+    in the sentence ("EU envoy Miroslav Lajčák" acts for the EU, not for Slovakia), and the
+    event coder reads roles from the sentence.
+    """
+    found: list[Mention] = []
+    for mention in mentions:
+        if mention.entity_type == "PERSON" and mention.country_code is None:
+            known = gazetteer.person(mention.entity_name)
+            if known is not None and known.country_code:
+                mention = replace(mention, country_code=known.country_code)
+        found.append(mention)
+    return found

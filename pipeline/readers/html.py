@@ -25,4 +25,5 @@ def read_html(path: Path, content: bytes) -> Iterator[RawArticle | ItemFailure]:
         published_date=page.published_date,
         modified_at=page.modified_at,
         language=page.language,
+        extracted=True,
     )

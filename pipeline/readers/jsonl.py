@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from pipeline.dates import parse_iso_datetime
+from pipeline.dates import date_in_url, date_to_utc, parse_iso_datetime
 from pipeline.errors import ItemError
 from pipeline.extract import extract_page
 from pipeline.readers.files import decode_text
@@ -87,6 +87,11 @@ def parse_jsonl_record(line: str, *, source_uri: str) -> RawArticle:
         site_name=record.get("source") or None,
     )
     if article.text.strip():
+        in_url = date_in_url(url) if published_at is None else None
+        day = in_url.day if in_url is not None else None
+        if day is not None:  # no date given, but the URL's path states one
+            article.published_at, article.published_at_source = date_to_utc(day), "url"
+            article.published_date = day
         return article
     if record.get("html"):
         page = extract_page(_as_document(storable(record["html"])), url=url)
@@ -101,5 +106,6 @@ def parse_jsonl_record(line: str, *, source_uri: str) -> RawArticle:
             article.published_at_source = page.published_at_source
             article.published_date = page.published_date
         article.modified_at = page.modified_at
+        article.extracted = True
         return article
     raise ItemError(STAGE, "record has neither 'text' nor 'html'", error_type="MalformedRecord")

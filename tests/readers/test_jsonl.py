@@ -31,3 +31,16 @@ def test_bad_lines_are_quarantined_and_good_lines_read():
     assert "neither 'text' nor 'html'" in failures["line=3"].message
     assert "published_at" in failures["line=4"].message
     assert "expected a JSON object" in failures["line=5"].message
+
+
+def test_a_record_without_a_date_takes_the_one_in_its_url():
+    from pipeline.readers.jsonl import parse_jsonl_record
+
+    record = parse_jsonl_record('{"url": "https://wire.example/2024/09/20/quake", "text": '
+                                '"Quake hits coastal town; no deaths reported."}',
+                                source_uri="file:///w.jsonl#line=1")
+    assert (record.published_date.isoformat(), record.published_at_source) == (
+        "2024-09-20", "url")
+    dated = parse_jsonl_record('{"url": "https://wire.example/2024/09/20/quake", "text": "x", '
+                               '"published_at": "2024-09-21T08:00:00Z"}', source_uri="u")
+    assert dated.published_at_source == "jsonl"
