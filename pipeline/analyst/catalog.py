@@ -7,7 +7,8 @@ import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 
-VIEWS = ("events_view", "event_dyads_daily", "entity_mentions_daily", "source_health_daily")
+VIEWS = ("events_view", "event_clusters_view", "event_dyads_daily", "entity_mentions_daily",
+         "source_health_daily")
 """The analyst views, created by migration 0006 (not ORM models: the schema drift test skips
 views, and ``tests/analyst/test_catalog.py`` checks them against this catalog instead)."""
 

@@ -1,5 +1,6 @@
-"""Analyst views: events with names, countries and sources; deduplicated country-pair counts
-per day; entity mentions per day; source health per day.
+"""Analyst views: events with names, countries and sources; event clusters with when they
+were first seen; deduplicated country-pair counts per day; entity mentions per day; source
+health per day.
 
 The same SELECT on SQLite and PostgreSQL, except the three date expressions the two engines
 spell differently, which are filled in per dialect below: the UTC calendar day of a stored
@@ -117,6 +118,50 @@ LEFT JOIN quad_classes qc ON qc.code = e.quad_class
 LEFT JOIN sources s ON s.id = a.source_id
 """
 
+    # GDELT's Events table as SQL: one row per cluster with when it was first and last seen.
+    event_clusters_view = f"""
+CREATE VIEW event_clusters_view AS
+SELECT c.id AS cluster_id,
+       c.event_date,
+       {week('c.event_date')} AS event_week,
+       {month('c.event_date')} AS event_month,
+       c.actor1_code,
+       f.actor1_country,
+       c1.name AS actor1_country_name,
+       NULLIF(c.actor2_code, '') AS actor2_code,
+       f.actor2_country,
+       c2.name AS actor2_country_name,
+       c.cameo_code,
+       cc.name AS cameo_name,
+       cc.root_code,
+       rc.name AS root_name,
+       cc.quad_class,
+       qc.name AS quad_class_name,
+       cc.goldstein,
+       cc.plover_type,
+       c.num_mentions,
+       c.num_articles,
+       c.num_sources,
+       f.first_seen_at,
+       {utc_day('f.first_seen_at')} AS first_seen_day,
+       f.last_seen_at
+FROM event_clusters c
+JOIN (SELECT e.cluster_id,
+             MIN(e.actor1_country) AS actor1_country,
+             MIN(e.actor2_country) AS actor2_country,
+             MIN(a.ingested_at) AS first_seen_at,
+             MAX(a.ingested_at) AS last_seen_at
+      FROM events e
+      JOIN articles a ON a.id = e.article_id
+      WHERE e.cluster_id IS NOT NULL
+      GROUP BY e.cluster_id) f ON f.cluster_id = c.id
+LEFT JOIN countries c1 ON c1.alpha3 = f.actor1_country
+LEFT JOIN countries c2 ON c2.alpha3 = f.actor2_country
+LEFT JOIN cameo_codes cc ON cc.code = c.cameo_code
+LEFT JOIN cameo_codes rc ON rc.code = cc.root_code
+LEFT JOIN quad_classes qc ON qc.code = cc.quad_class
+"""
+
     # One row per cluster first (a cluster is one real-world event however many articles,
     # near-duplicate copies included, report it), then the clusters per country pair and day.
     event_dyads_daily = f"""
@@ -212,7 +257,8 @@ FROM (SELECT source_id, {utc_day('ingested_at')} AS day,
 LEFT JOIN sources s ON s.id = h.source_id
 GROUP BY h.source_id, s.name, h.day
 """
-    return {"events_view": events_view, "event_dyads_daily": event_dyads_daily,
+    return {"events_view": events_view, "event_clusters_view": event_clusters_view,
+            "event_dyads_daily": event_dyads_daily,
             "entity_mentions_daily": entity_mentions_daily,
             "source_health_daily": source_health_daily}
 
