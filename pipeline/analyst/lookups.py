@@ -64,6 +64,11 @@ def country_rows() -> list[dict[str, Any]]:
             for row in _tsv(_COUNTRY_DATA / "country_codes.tsv")]
 
 
+def region_codes() -> set[str]:
+    """The CAMEO region codes the event coder writes as an actor's country (WST, EUR)."""
+    return {row["region"][:3] for row in _tsv(_EVENTS_DATA / "regions.tsv")}
+
+
 LOOKUPS: tuple[tuple[Table, str, Any], ...] = (
     (schema.QuadClass.__table__, "code", quad_class_rows),
     (schema.PloverType.__table__, "type", plover_type_rows),
