@@ -91,8 +91,15 @@ def cameo_exceptions(rows: list[dict[str, str]], phoenix: dict[str, str]) -> dic
         names = [row["name"], *(row["aliases"] or "").split("|")]
         for name in filter(None, names):
             code = phoenix.get(lookup_key(name.removeprefix("the ")))
-            if code and code != row["alpha3"] and code not in codes:
-                exceptions[row["alpha3"]] = code
+            if not code or code == row["alpha3"]:
+                continue
+            if code in codes:
+                # The dictionary codes some territories as their sovereign (Mayotte as FRA);
+                # a CAMEO code names one country here, so the territory keeps its own.
+                print(f"{row['alpha3']}: Phoenix codes it {code}, another country's code; "
+                      f"kept {row['alpha3']}", file=sys.stderr)
+                continue
+            exceptions[row["alpha3"]] = code
     return exceptions
 
 
