@@ -207,8 +207,10 @@ def event_mentions_query(window: Window, source: Source | None) -> tuple[Select,
 def _actor_offset(events: Any, entity_id: Any) -> Any:
     """Where the actor's entity is first mentioned inside the event's sentence."""
     m = _mentions.alias("actor_m")
+    # "+ 0" keeps both planners on the article's few mentions (ix_mentions_article_id) instead
+    # of every mention of a common entity (ix_mentions_entity_id), which SQLite picks.
     return (select(func.min(m.c.start_char))
-            .where(m.c.article_id == events.c.article_id, m.c.entity_id == entity_id,
+            .where(m.c.article_id == events.c.article_id, m.c.entity_id + 0 == entity_id,
                    m.c.section == "body", m.c.start_char >= events.c.start_char,
                    m.c.start_char < events.c.end_char)
             .scalar_subquery())
@@ -320,18 +322,31 @@ def code_book(connection: Connection) -> gdelt.CodeBook:
 
 # ------------------------------------------------------------------------------- writers
 
-def _csv_value(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
+def _iso(value: Any) -> str:
+    """JSON for the values ``json`` has no form for: dates and datetimes, in ISO 8601."""
     if isinstance(value, datetime | date):
         return value.isoformat()
-    return value
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def _json_value(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime | date) else value
+def _csv_row(fields: Sequence[Field]) -> Callable[[Sequence[Any]], Sequence[Any]] | None:
+    """What turns a row into CSV values: ISO dates, true/false; None when nothing needs to
+    (the csv module writes None as an empty field and numbers as they print)."""
+    special = [(index, field.type) for index, field in enumerate(fields)
+               if field.type in ("bool", "date", "timestamp")]
+    if not special:
+        return None
+
+    def convert(row: Sequence[Any]) -> Sequence[Any]:
+        values = list(row)
+        for index, type_ in special:
+            value = values[index]
+            if value is not None:
+                values[index] = ("true" if value else "false") if type_ == "bool" \
+                    else value.isoformat()
+        return values
+
+    return convert
 
 
 class _TextWriter:
@@ -340,6 +355,7 @@ class _TextWriter:
     def __init__(self, stream: IO[str], format_: str, fields: Sequence[Field] | None) -> None:
         self._stream, self._format = stream, format_
         self._names = [field.name for field in fields or []]
+        self._csv_row = _csv_row(fields or [])
         if format_ == "csv":
             self._csv = csv.writer(stream, lineterminator="\n")
             self._csv.writerow(self._names)
@@ -351,11 +367,12 @@ class _TextWriter:
 
     def write(self, rows: Sequence[Sequence[Any]]) -> None:
         if self._format == "jsonl":
+            names, dumps = self._names, json.dumps
             self._stream.writelines(
-                json.dumps(dict(zip(self._names, map(_json_value, row), strict=True)),
-                           ensure_ascii=False) + "\n" for row in rows)
-        elif self._format == "csv":
-            self._csv.writerows([_csv_value(value) for value in row] for row in rows)
+                dumps(dict(zip(names, row, strict=True)), ensure_ascii=False, default=_iso)
+                + "\n" for row in rows)
+        elif self._format == "csv" and self._csv_row is not None:
+            self._csv.writerows(map(self._csv_row, rows))
         else:
             self._csv.writerows(rows)
 

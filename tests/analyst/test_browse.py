@@ -41,7 +41,9 @@ def test_metadata_describes_every_table_view_and_column(seeds_db):
                                   labels=code_labels(seeds_db.engine))
     database = metadata["databases"]["seeds"]
     inspector = inspect(seeds_db.engine)
-    for name in inspector.get_table_names() + inspector.get_view_names():
+    relations = inspector.get_table_names() + inspector.get_view_names()
+    assert set(database["tables"]) == set(relations), "described = what the database has"
+    for name in relations:
         entry = database["tables"][name]
         assert entry["description"]
         assert set(entry["columns"]) == {c["name"] for c in inspector.get_columns(name)}, name
