@@ -280,6 +280,9 @@ def test_event_ids_stay_stable_across_reprocess(fresh_db, tmp_path, analyzer):
     engine = fresh_db.engine
     _, before = _export(engine, tmp_path, "events", "gdelt", name="before")
     _, before_mentions = _export(engine, tmp_path, "event-mentions", "gdelt", name="bm")
+    countries = "SELECT actor1_code, actor1_country, actor2_country FROM events ORDER BY " \
+                "article_id, sentence_index, actor1_code, actor2_code"
+    countries_before = _rows(engine, countries)
     reprocessed = 0
     for ids in pending_batches(engine, Selection(everything=True), analyzer.version, 50):
         prepared = prepare_batch(engine, ids)
@@ -292,4 +295,6 @@ def test_event_ids_stay_stable_across_reprocess(fresh_db, tmp_path, analyzer):
     _, after = _export(engine, tmp_path, "events", "gdelt", name="after")
     _, after_mentions = _export(engine, tmp_path, "event-mentions", "gdelt", name="am")
     assert _gdelt(after) == _gdelt(before)
+    assert _rows(engine, countries) == countries_before, "reprocess keeps the actor countries"
+    assert any(row[1] for row in countries_before)
     assert sorted(_gdelt(after_mentions)) == sorted(_gdelt(before_mentions))
