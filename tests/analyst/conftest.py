@@ -101,7 +101,8 @@ def build(url: str, analysed: Analysed) -> Engine:
                                                                 marks=pytest.mark.postgres)])
 def seeds_db(request: pytest.FixtureRequest, analysed: Analysed,
              tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeedsDb]:
-    """The seeds database on each backend, built once per session; tests only read it."""
+    """The seeds database on each backend, built once per session; tests only read it (an
+    export may record its cursor, under a target of its own)."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('seeds') / 'seeds.db'}"
         engine = build(url, analysed)

@@ -27,29 +27,29 @@ def invoke(*args):
     return CliRunner().invoke(app, list(args))
 
 
-def test_export_prints_what_it_wrote_and_resumes_with_since_last(fresh_db, tmp_path):
+def test_export_prints_what_it_wrote_and_resumes_with_since_last(seeds_db, tmp_path):
     out = tmp_path / "events.export.CSV"
     first = run("export", "events", "--format", "gdelt", "--out", str(out), "--since", "last",
-                "--db", fresh_db.url)
+                "--db", seeds_db.url)
     assert first.returncode == 0, first.stderr
     rows = out.read_text(encoding="utf-8").splitlines()
     assert f"exported {len(rows)} events rows (gdelt) to {out}" in first.stdout
     assert f"{out.stat().st_size:,} bytes" in first.stdout
     assert "cursor 'events.gdelt:" in first.stdout
-    again = run("export", "events", "--format", "gdelt", "--out", str(out), "--since", "last",
-                "--db", fresh_db.url)
-    assert again.returncode == 0 and "exported 0 events rows" in again.stdout
+    again = invoke("export", "events", "--format", "gdelt", "--out", str(out), "--since",
+                   "last", "--db", seeds_db.url)
+    assert again.exit_code == 0 and "exported 0 events rows" in again.stdout
     assert out.read_text(encoding="utf-8") == ""
 
 
-def test_export_to_stdout_and_report(fresh_db, tmp_path):
+def test_export_to_stdout_and_report(seeds_db, tmp_path):
     result = invoke("export", "articles", "--format", "jsonl", "--out", "-", "--source", "wire",
-                    "--db", fresh_db.url)
+                    "--db", seeds_db.url)
     assert result.exit_code == 0, result.output
     lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
     assert len(lines) == 5  # four wire stories and the copy
     out = tmp_path / "report.html"
-    result = invoke("report", "--out", str(out), "--source", "wire", "--db", fresh_db.url)
+    result = invoke("report", "--out", str(out), "--source", "wire", "--db", seeds_db.url)
     assert result.exit_code == 0, result.output
     assert f"report with 7 charts written to {out}" in result.stdout
     assert out.read_text(encoding="utf-8").count("<svg") == 7

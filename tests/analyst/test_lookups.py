@@ -49,22 +49,22 @@ def test_no_cameo_code_is_another_countrys_iso_code():
             and row["cameo_code"] in alpha3] == []
 
 
-def test_sync_brings_edited_tables_back_in_step(fresh_db):
-    engine = fresh_db.engine
-    with engine.begin() as connection:
+def test_sync_brings_edited_tables_back_in_step(seeds_db):
+    # All in one transaction, rolled back: the shared database is left as it was.
+    with seeds_db.engine.connect() as connection:
         connection.execute(text("UPDATE cameo_codes SET name = 'edited' WHERE code = '042'"))
         connection.execute(text("DELETE FROM countries WHERE alpha3 = 'FRA'"))
         connection.execute(text("INSERT INTO plover_types (type, position, description) "
                                 "VALUES ('STALE', 99, 'not in the data')"))
-    with engine.begin() as connection:
         assert sync_lookups(connection) == {"quad_classes": 0, "plover_types": 1,
                                             "cameo_codes": 1, "countries": 1}
-    with engine.begin() as connection:
         assert sync_lookups(connection) == dict.fromkeys(
             ("quad_classes", "plover_types", "cameo_codes", "countries"), 0)
-    assert _rows(engine, "SELECT name FROM cameo_codes WHERE code = '042'") == [
-        ("Make a visit",)]
-    assert _rows(engine, "SELECT name FROM countries WHERE alpha3 = 'FRA'") == [("France",)]
+        assert connection.execute(text("SELECT name FROM cameo_codes WHERE code = '042'")
+                                  ).all() == [("Make a visit",)]
+        assert connection.execute(text("SELECT name FROM countries WHERE alpha3 = 'FRA'")
+                                  ).all() == [("France",)]
+        connection.rollback()
 
 
 def test_the_loader_gives_every_event_its_actors_iso_countries(seeds_db):
