@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Insert, func, select, tuple_, update
+from sqlalchemy import Connection, Engine, Insert, func, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
@@ -228,7 +228,25 @@ def _load_events(connection: Connection, entities: EntityIds, item: AnalyzedArti
         }))
     if rows:
         connection.execute(schema.Event.__table__.insert(), rows)
+        _fill_actor_countries(connection, article_id)
     return len(rows), clusters
+
+
+def _actor_country(code: Any) -> Any:
+    """The ISO alpha-3 country an actor code starts with, as its CAMEO code (``KSVGOV`` →
+    XKX) or its ISO code (``USAGOV`` → USA); NULL for IGO, regions and bare roles. Migration
+    0005 filled the events stored before it with the same lookup."""
+    countries = schema.Country.__table__
+    prefix = func.substr(code, 1, 3)
+    return select(countries.c.alpha3).where(
+        or_(countries.c.cameo_code == prefix, countries.c.alpha3 == prefix)).scalar_subquery()
+
+
+def _fill_actor_countries(connection: Connection, article_id: int) -> None:
+    events = schema.Event.__table__
+    connection.execute(update(events).where(events.c.article_id == article_id).values(
+        actor1_country=_actor_country(events.c.actor1_code),
+        actor2_country=_actor_country(events.c.actor2_code)))
 
 
 def refresh_clusters(connection: Connection, cluster_ids: set[int]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import uuid
@@ -41,11 +42,11 @@ def _postgres_admin_url() -> str | None:
     return os.environ.get("NEWSFLOW_TEST_POSTGRES_URL")
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for one test, dropped afterwards.
+@contextlib.contextmanager
+def postgres_database() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database, dropped afterwards; its URL.
 
-    Under CI the server must be there (CI=true); elsewhere the test skips when it is not.
+    Under CI the server must be there (CI=true); elsewhere the caller skips when it is not.
     """
     admin_url = _postgres_admin_url()
     if not admin_url:
@@ -69,6 +70,13 @@ def postgres_url() -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    with postgres_database() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import sys
 
-from flows.cli import db, evaluate, ingest, maintenance, sources, status
+from flows.cli import analyst, db, evaluate, ingest, maintenance, sources, status
 from flows.cli.app import app, main_command, run
 
 __all__ = ["app", "main"]
 
-_COMMAND_MODULES = (db, evaluate, ingest, maintenance, sources, status)
+_COMMAND_MODULES = (analyst, db, evaluate, ingest, maintenance, sources, status)
 
 
 def main() -> None:

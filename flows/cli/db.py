@@ -15,6 +15,7 @@ from flows.cli.app import (
     load_cli_settings,
     out,
 )
+from pipeline.analyst.lookups import sync_lookups
 from pipeline.db.engine import make_engine
 from pipeline.db.migrate import current_revision, downgrade, head_revision, upgrade
 from pipeline.errors import RunError
@@ -31,9 +32,16 @@ def db_upgrade(db: DbOption = None, config: ConfigOption = None,
         before = current_revision(engine)
         upgrade(engine, revision)
         after = current_revision(engine)
+        synced = {}
+        if after == head_revision(engine):
+            with engine.begin() as connection:
+                synced = sync_lookups(connection)
     except RunError as exc:
         raise fail(str(exc)) from exc
     out.print(f"database {engine.url.render_as_string(True)}: {before or 'empty'} → {after}")
+    if any(synced.values()):
+        out.print("lookup tables brought in step with the package data: " + ", ".join(
+            f"{table} {n} rows" for table, n in synced.items() if n))
 
 
 # "-1" is a revision, not an option: unknown options are taken as arguments here.

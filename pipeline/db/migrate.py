@@ -55,6 +55,11 @@ def upgrade(engine: Engine, revision: str = "head", migrations_dir: Path | None 
         raise RunError(f"cannot upgrade to {revision!r}: {exc}") from exc
 
 
+REFERENCE_TABLES = frozenset({"cameo_codes", "plover_types", "quad_classes", "countries"})
+"""Tables a migration fills from the package's data files: dropping them loses nothing the
+next upgrade does not write back, so they never stop a downgrade."""
+
+
 def downgrade(engine: Engine, revision: str, *, force: bool = False) -> None:
     """Step the schema back to ``revision`` (``-1``, ``base``, ``0003``).
 
@@ -66,7 +71,8 @@ def downgrade(engine: Engine, revision: str, *, force: bool = False) -> None:
 
     def refuse_dropping_rows(connection: Connection) -> None:
         left = set(inspect(connection).get_table_names())
-        dropped = {table: n for table, n in rows.items() if n and table not in left}
+        dropped = {table: n for table, n in rows.items()
+                   if n and table not in left and table not in REFERENCE_TABLES}
         if dropped and not force:
             listed = ", ".join(f"{table} ({n:,} row{'' if n == 1 else 's'})"
                                for table, n in sorted(dropped.items()))

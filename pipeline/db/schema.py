@@ -441,3 +441,78 @@ class Event(Base):
     cluster_id: Mapped[int | None] = mapped_column(
         Id, ForeignKey("event_clusters.id"), index=True)
     pipeline_version: Mapped[str] = mapped_column(String(40))
+    actor1_country: Mapped[str | None] = mapped_column(String(3), index=True)
+    """ISO 3166-1 alpha-3 country of actor 1, read from its code (``KSVGOV`` → ``XKX``);
+    NULL for actors with no country (``IGO``, regions such as ``WST``, bare roles)."""
+    actor2_country: Mapped[str | None] = mapped_column(String(3), index=True)
+    """ISO 3166-1 alpha-3 country of actor 2, as ``actor1_country``."""
+
+
+class QuadClass(Base):
+    """Lookup: GDELT's four QuadClasses, the coarsest grouping of CAMEO codes."""
+
+    __tablename__ = "quad_classes"
+
+    code: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(40))
+    cameo_roots: Mapped[str] = mapped_column(String(10))
+    description: Mapped[str] = mapped_column(Text)
+
+
+class PloverType(Base):
+    """Lookup: the 16 PLOVER 2.0 event types."""
+
+    __tablename__ = "plover_types"
+
+    type: Mapped[str] = mapped_column(String(16), primary_key=True)
+    position: Mapped[int] = mapped_column(SmallInteger)
+    """Order in the PLOVER manual (cooperation first, violence last)."""
+    description: Mapped[str] = mapped_column(Text)
+
+
+class CameoCode(Base):
+    """Lookup: every CAMEO event code with its names, parents, QuadClass, Goldstein value and
+    PLOVER type (``pipeline/events/data/cameo_codes.tsv``)."""
+
+    __tablename__ = "cameo_codes"
+
+    code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    base_code: Mapped[str] = mapped_column(String(3), index=True)
+    """GDELT's EventBaseCode: the three-digit parent of a four-digit code, else the code."""
+    root_code: Mapped[str] = mapped_column(String(2), index=True)
+    level: Mapped[int] = mapped_column(SmallInteger)
+    """1 for a root (``04``), 2 for a three-digit code, 3 for a four-digit one."""
+    quad_class: Mapped[int] = mapped_column(SmallInteger, ForeignKey("quad_classes.code"))
+    goldstein: Mapped[float] = mapped_column(Float)
+    plover_type: Mapped[str | None] = mapped_column(String(16), ForeignKey("plover_types.type"))
+    plover_mode: Mapped[str | None] = mapped_column(String(40))
+
+
+class Country(Base):
+    """Lookup: one row per country with its ISO, CAMEO and FIPS codes
+    (``pipeline/data/country_codes.tsv``). Every newsflow table uses ``alpha3``."""
+
+    __tablename__ = "countries"
+
+    alpha3: Mapped[str] = mapped_column(String(3), primary_key=True)
+    alpha2: Mapped[str] = mapped_column(String(2), unique=True)
+    cameo_code: Mapped[str] = mapped_column(String(3), unique=True)
+    fips: Mapped[str | None] = mapped_column(String(2))
+    """FIPS 10-4, the code of GDELT's geography fields."""
+    name: Mapped[str] = mapped_column(Text)
+
+
+class ExportCursor(Base):
+    """Where the last export to a target ended, so ``newsflow export --since last`` picks up
+    only rows ingested after it."""
+
+    __tablename__ = "export_cursors"
+
+    target: Mapped[str] = mapped_column(String(400), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    format: Mapped[str] = mapped_column(String(10))
+    until: Mapped[datetime] = mapped_column(UTCDateTime)
+    """Exclusive end of the last export's ``ingested_at`` window: the next one starts here."""
+    rows: Mapped[int] = mapped_column(BigInteger)
+    exported_at: Mapped[datetime] = mapped_column(UTCDateTime)
