@@ -1,5 +1,5 @@
 # newsflow: `make demo` sets everything up and ingests seeds/ into newsflow.db; `make test` runs
-# the tests. Both need only Python 3.11+ and the package registry.
+# the tests (on every core: pytest-xdist). Both need only Python 3.11+ and the package registry.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -24,7 +24,7 @@ demo: install
 
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 lint: install
 	$(BIN)/ruff check .
