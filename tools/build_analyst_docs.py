@@ -4,7 +4,7 @@ Two parts of the guide come from data the code uses, so they cannot drift from i
 questions (``pipeline/analyst/data/queries.toml``, also Datasette's canned queries) and the
 list of every table, view and column (``pipeline/analyst/data/catalog.toml``, also the
 browser's metadata). Each sits between ``<!-- NAME:start -->`` and ``<!-- NAME:end -->``
-lines; the rest of the guide is prose written by hand. ``tests/tools/test_build_analyst_docs.py``
+lines; the rest of the guide is prose written by hand. ``tests/analyst/test_docs.py``
 fails when the guide is out of date.
 
 Usage (from the repository root)::
