@@ -148,10 +148,13 @@ class ActorCoder:
     def role_of(self, tokens: list[Token]) -> str | None:
         """The role named by the last agent word (or two-word agent) among ``tokens``."""
         lemmas = [t.lemma_.lower() for t in tokens]
+        forms = [t.lower_ for t in tokens]
         for i in range(len(lemmas) - 1, -1, -1):
             for width in (2, 1):
                 if i - width + 1 >= 0:
-                    role = self._agents.get(tuple(lemmas[i - width + 1:i + 1]))
+                    # the lemma, else the word as written: "forces" is lemmatized to "force"
+                    role = self._agents.get(tuple(lemmas[i - width + 1:i + 1])) or (
+                        self._agents.get(tuple(forms[i - width + 1:i + 1])))
                     if role:
                         return role
         return None
@@ -250,6 +253,26 @@ class ActorCoder:
             # is still read by its agent word, like any common noun phrase.
         return self._described(token, context, offset)
 
+    def unresolved(self, token: Token) -> Actor | None:
+        """A name the coder cannot place ("the ACLU", "Mr Bell"): an actor of no known
+        country or role (``UNK``). Times, amounts and numbers are never actors."""
+        if token.ent_type_ in self.words.non_actor_entity_types or (
+                token.ent_type_ not in self.words.actor_entity_types and token.pos_ != "PROPN"):
+            return None
+        return _actor(None, None, " ".join(t.text for t in token.subtree))
+
+    def listed_organization(self, name: str) -> Actor | None:
+        """An organization or armed group of the Phoenix dictionaries: "Amnesty
+        International" (NGO), "the Taliban" (AFGREB), "UNICEF" (IGO)."""
+        code = self._gazetteer.actor_organization(name)
+        if code is None:
+            return None
+        if code == IGO:
+            return Actor(IGO, None, None, name)
+        if len(code) == 3 and self._gazetteer.country_name(code) is None:
+            return _actor(None, code, name)
+        return _actor(code[:3], code[3:] or None, name)
+
     def compound_owner(self, token: Token) -> Actor | None:
         """The country in a hyphenated participle the model kept as one word: "a
         U.S.-drafted resolution", "the Russian-backed forces" stand for that country."""
@@ -334,6 +357,11 @@ class ActorCoder:
             if country:
                 return _actor(country, role, mention.text, mention.entity_name,
                               mention.entity_type)
+            listed = self.listed_organization(mention.entity_name) or (
+                self.listed_organization(mention.text))
+            if listed is not None:
+                return replace(listed, text=mention.text, entity_name=mention.entity_name,
+                               entity_type=mention.entity_type)
             if self._gazetteer.organization(mention.entity_name) is not None:
                 return Actor("IGO", None, None, mention.text, mention.entity_name,
                              mention.entity_type)
@@ -366,6 +394,19 @@ class ActorCoder:
                                              if c.dep_ in ("compound", "amod", "poss"))]:
                             country = country or self._country_of(word, context, offset)
         if role is None:
+            # "Afghan guerrillas", "the Serbian parliament": a country word on any head
+            # noun; "Palestinians", "Kurds": a nationality plural stands for its country
+            words = [c for c in token.children if c.dep_ in ("amod", "compound", "nmod",
+                                                               "poss")]
+            if token.tag_ in ("NNS", "NNPS"):
+                words.append(token)
+            for word in words:
+                found = self._country_of(word, context, offset) if word is not token else None
+                ref = self._gazetteer.country(word.text, local_places=False)
+                if ref is not None and ref.kind == "demonym":
+                    found = ref.alpha3
+                if found:
+                    return _actor(found, None, " ".join(t.text for t in token.subtree))
             return None
         if country is None and len(phrase) == 1 and [c.lower_ for c in token.children] == [
                 "the"]:

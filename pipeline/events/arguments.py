@@ -38,6 +38,11 @@ ACTOR_LABELS = ("PERSON", "GPE", "ORG")
 """Entity labels whose names "both sides" can stand for."""
 
 
+def placed(actor: Actor) -> bool:
+    """Whether an actor is known by its country or its role, or is an international body."""
+    return identified(actor) or bool(actor.role)
+
+
 def identified(actor: Actor) -> bool:
     """Whether an actor is known by its country, or is an international body."""
     return bool(actor.country) or actor.code == "IGO"
@@ -132,16 +137,19 @@ class Arguments:
         sources = self.groups(referents(sources, self.words), context, offset)
         targets = self.groups(referents(targets, self.words), context, offset)
         actors1 = [a for t in sources for a in (self.actors.members(t, context, offset)
-                                                 or [self.actors.actor(t, context, offset)])
-                   if a and identified(a)]
-        # Both sides must be known by country (or as an international body): a role alone
-        # ("its troops", "the court") is a half-resolved actor, not one to code.
+                                                 or [self.actors.actor(t, context, offset)
+                                                     or self.actors.unresolved(t)])
+                   if a]
         actors2 = [a for t in targets for a in (self.actors.members(t, context, offset)
-                                                 or [self.target(t, context, offset)])
-                   if a and identified(a)]
+                                                 or [self.target(t, context, offset)
+                                                     or self.actors.unresolved(t)])
+                   if a]
         actors2 = [a for a in actors2 if all(a.code != b.code or a.text != b.text
                                              for b in actors1)]
-        return [(a1, a2) for a1 in actors1 for a2 in (actors2 or [None])]
+        # One side at least must be placed: known by country or role, or an international
+        # body. Two unplaced phrases ("the company", "the man") are no political event.
+        return [(a1, a2) for a1 in actors1 for a2 in (actors2 or [None])
+                if placed(a1) or (a2 is not None and placed(a2))]
 
     def of_verb(self, verb: Token, context: ArticleContext, offset: int) -> Pairs:
         """The pairs of a verb: subject and object, passive agent and subject, or the

@@ -18,7 +18,7 @@ from spacy.tokens import Span, Token
 
 from pipeline.events import rules
 from pipeline.events.actors import ActorCoder, ArticleContext
-from pipeline.events.arguments import Arguments, Pairs
+from pipeline.events.arguments import Arguments, Pairs, placed
 from pipeline.events.lexicon import EventLexicon, Idiom, Trigger, load_idioms
 from pipeline.events.rules import RECODINGS, RULES, STOP, Draft, Match, Site
 from pipeline.events.syntax import children, negation_and_modality, pobjs
@@ -214,8 +214,9 @@ class EventCoder:
         if (trigger.cameo[:2] in self.words.joint_roots
                 and trigger.cameo not in self.words.unilateral_codes
                 and len({a1.code for a1, _ in pairs}) > 1
-                and all(a2 is None for _, a2 in pairs)):
-            return [(a1, a2) for a1, _ in pairs for a2, _ in pairs if a1 is not a2]
+                and all(a2 is None or not placed(a2) for _, a2 in pairs)):
+            sources = list({id(a1): a1 for a1, _ in pairs}.values())
+            return [(a1, a2) for a1 in sources for a2 in sources if a1 is not a2]
         return pairs
 
     def _filtered(self, events: list[CodedEvent], judging: set[int]) -> list[CodedEvent]:

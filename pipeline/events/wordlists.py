@@ -83,6 +83,8 @@ class WordLists:
     """Weapons fired at no one are a show of force (150), at someone an attack."""
     actor_entity_types: Words
     """spaCy entity labels that can name an actor (labels, not lemmas)."""
+    non_actor_entity_types: Words
+    """spaCy entity labels that never name an actor: times, amounts, numbers."""
     agent_participles: Words
     """Participles after a hyphenated country that make it the owner ("U.S.-drafted";
     surface forms)."""
