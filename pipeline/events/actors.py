@@ -228,6 +228,17 @@ class ActorCoder:
         if mention is None and token.pos_ == "PROPN":
             # A surname the model missed at the start of a sentence ("Orbán did not comment")
             mention = context.person_called(token.text, char)
+        if mention is None and token.pos_ == "PROPN":
+            # A country, capital or listed organization the model did not tag ("accused Kyiv
+            # of ...", "the Taliban said")
+            name = " ".join(t.text for t in token.subtree if t.dep_ in ("compound", "flat")
+                            or t is token)
+            ref = self._gazetteer.country(name, local_places=False)
+            if ref is not None:
+                return _actor(ref.alpha3, "GOV" if ref.kind == "capital" else None, name)
+            listed = self.listed_organization(name)
+            if listed is not None:
+                return listed
         if mention is not None and (mention.entity_type == "PERSON"
                                     or mention.entity_name in context.person_roles):
             # A name the model tagged as a person elsewhere in the article ("Kurti" as an
@@ -335,7 +346,10 @@ class ActorCoder:
         if titled == IGO and not mention.country_code:
             # "UN Secretary-General António Guterres", "EU envoy Miroslav Lajčák"
             return Actor(IGO, None, None, mention.entity_name, mention.entity_name, "PERSON")
-        country = mention.country_code or titled or (context.main_country if role else None)
+        known = self._gazetteer.person(mention.entity_name) or self._gazetteer.person(
+            mention.text)
+        country = mention.country_code or titled or (known.country_code if known else None) \
+            or (context.main_country if role else None)
         return _actor(country, role, mention.entity_name, mention.entity_name, "PERSON")
 
     def _named(self, mention: Mention, token: Token) -> Actor | None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from spacy.tokens import Span, Token
 
 from pipeline.events import rules
-from pipeline.events.actors import ActorCoder, ArticleContext
+from pipeline.events.actors import IGO, ActorCoder, ArticleContext
 from pipeline.events.arguments import Arguments, Pairs, placed
 from pipeline.events.lexicon import EventLexicon, Idiom, Trigger, load_idioms
 from pipeline.events.rules import RECODINGS, RULES, STOP, Draft, Match, Site
@@ -140,6 +140,8 @@ class EventCoder:
         if token.dep_ == "ccomp" and (head.lemma_ in words.speculative_heads or any(
                 c.lower_ in words.speculative_predicates for c in children(head, "acomp"))):
             return True  # "analysts believe that ...", "it is unlikely that China would ..."
+        if token.dep_ == "xcomp" and head.lemma_ in words.wishing_heads:
+            return True  # "most Georgians want to join the EU"
         if head.lemma_ in words.reporting_verbs or head.lemma_ in words.refusing_heads:
             return False
         governing = self.trigger_of(head)
@@ -184,9 +186,18 @@ class EventCoder:
             judges = found.trigger.cameo[:2] in self.words.judging_roots \
                 and found.token.pos_ == "VERB" and any(
                     self.trigger_of(o) for o in children(found.token, "dobj", "nsubjpass"))
+            # a directed act that names what it was done to stands without a target; an
+            # intent (03x) needs someone it is towards
+            standalone = standalone or (found.trigger.cameo[:2] != rules.INTENT[:2]
+                                        and self._acted_on(found.token))
             pairs = self._joint(found.pairs, found.trigger)[:MAX_EVENTS_PER_TRIGGER]
             draft, applied = self._recoded(found, site)
+            seen: set[tuple[str, str | None]] = set()
             for actor1, actor2 in pairs:
+                key = (actor1.code, actor2.code if actor2 is not None else None)
+                if key in seen and actor1.code in (IGO, "UNK"):
+                    continue  # "the AU and the EAC called for ...": one IGO event, not two
+                seen.add(key)
                 events.append(self._event(draft, f"{found.rule}{applied}", actor1, actor2,
                                           sentence, sentence_index, offset, context, anchor))
                 if judges or standalone:
@@ -195,6 +206,19 @@ class EventCoder:
         for event in events:
             context.doers[event.cameo_root] = event.actor1
         return events
+
+    def _acted_on(self, token: Token) -> bool:
+        """Whether a directed act names what it was done to, though no actor: "condemned the
+        bombing", "imposed a curfew on the city", "the strikes on the port". Such an act
+        happened and is kept without a target; a directed verb with nothing to act on
+        ("they accused") is not."""
+        if token.pos_ != "VERB":
+            return any(c.dep_ == "prep" and c.lower_ in self.words.target_preps
+                       and children(c, "pobj") for c in token.children)
+        objects = children(token, "dobj", "nsubjpass") + [
+            o for c in children(token, "prep") if c.lower_ in self.words.target_preps
+            for o in children(c, "pobj")]
+        return any(o.pos_ in ("NOUN", "PROPN") for o in objects)
 
     def _recoded(self, found: Match, site: Site) -> tuple[Draft, str]:
         """The match after every recoding that applies, and their names (``+name``)."""

@@ -73,6 +73,8 @@ class WordLists:
     """Claiming or alleging that someone did something accuses them (112)."""
     own_possessives: Words
     """Possessive pronouns that name no owner of their own."""
+    wishing_heads: Words
+    """What someone wants, hopes or aims to do ("wanted to join the EU") has not happened."""
     speculative_heads: Words
     """What someone believes or guesses (in a "that" clause) has not happened."""
     speculative_predicates: Words
