@@ -67,7 +67,8 @@ class ArticleContext:
 
     main_country: str | None = None
     """The country the article is mostly about: the one its places and nationalities name
-    most. A minister or police force without a stated country is taken to be its."""
+    most (countries and nationality words both count). A minister or police force without a
+    stated country is taken to be its."""
     doers: dict[str, Actor] = field(default_factory=dict)
     """Who last did each kind of act (CAMEO root) in the sentences coded so far: "the
     sanctions", named without their owner, are the sanctions the article reported."""
@@ -77,7 +78,7 @@ class ArticleContext:
                                key=lambda m: m.start_char)
         self.starts = [m.start_char for m in self.mentions]
         counts = Counter(m.country_code for m in self.mentions
-                         if m.entity_type == "GPE" and m.country_code)
+                         if m.entity_type in ("GPE", "NORP") and m.country_code)
         if counts:
             (top, first), *rest = counts.most_common(2)
             # Only a clear favourite: a story about two countries has no main one.
@@ -109,13 +110,23 @@ class ArticleContext:
         return None
 
 
-def load_agents(path: Path | None = None) -> dict[tuple[str, ...], str]:
-    """Agent words (as lemma tuples) → role code."""
-    source = Path(str(path or _DATA / "agents.tsv"))
-    with source.open(encoding="utf-8", newline="") as handle:
-        rows = csv.reader((line for line in handle if not line.startswith("#")), delimiter="\t")
-        next(rows)
-        return {tuple(word.split()): role for word, role in rows}
+def load_agents(path: Path | None = None,
+                extra: Path | None = None) -> dict[tuple[str, ...], str]:
+    """Agent words (as lemma tuples) → role code: the hand-curated ``agents.tsv``, then the
+    words of the Phoenix agent dictionary it lacks (``agents_phoenix.tsv``, built by
+    ``tools/build_agents.py``)."""
+    found: dict[tuple[str, ...], str] = {}
+    sources = [Path(str(path or _DATA / "agents.tsv"))]
+    if path is None or extra is not None:
+        sources.append(Path(str(extra or _DATA / "agents_phoenix.tsv")))
+    for source in sources:
+        with source.open(encoding="utf-8", newline="") as handle:
+            rows = csv.reader((line for line in handle if not line.startswith("#")),
+                              delimiter="\t")
+            next(rows)
+            for word, role in rows:
+                found.setdefault(tuple(word.split()), role)
+    return found
 
 
 def load_regions(path: Path | None = None) -> dict[str, str]:
@@ -415,6 +426,9 @@ class ActorCoder:
             if token.tag_ in ("NNS", "NNPS"):
                 words.append(token)
             for word in words:
+                mention = context.mention_at(offset + word.idx)
+                if mention is not None and self._is_city(mention):
+                    continue  # "the Luanda talks": a city only says where
                 found = self._country_of(word, context, offset) if word is not token else None
                 ref = self._gazetteer.country(word.text, local_places=False)
                 if ref is not None and ref.kind == "demonym":

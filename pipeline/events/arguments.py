@@ -124,10 +124,10 @@ class Arguments:
             objected = (judged is not None
                         and judged.cameo[:2] in self.words.objecting_roots) or (
                 token.dep_ == "nsubj" and criticised(token.head, self.words))
-            if act is not None and act.cameo[:2] >= "13" and objected and not owners \
+            if act is not None and objected and not owners \
                     and any(d.lower_ == "the" for d in children(token, "det")):
-                # "criticised the sanctions", owner unnamed: the sanctions the article
-                # reported, and their doer is the one criticised
+                # "criticised the sanctions", "condemned the agreement", owner unnamed: the
+                # act the article reported, and its doer is the one criticised
                 return context.doers.get(act.cameo[:2])
         return actor
 

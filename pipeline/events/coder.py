@@ -132,9 +132,12 @@ class EventCoder:
                    if clause.pos_ in ("VERB", "AUX"))
 
     def _unreal_clause(self, token: Token) -> bool:
+        words = self.words
+        if token.dep_ == "advcl" and any(m.lower_ in words.conditional_marks
+                                         for m in children(token, "mark")):
+            return True  # "will return to the deal only if Western countries lift ..."
         if token.dep_ not in ("xcomp", "ccomp", "pcomp"):
             return False
-        words = self.words
         head = token.head.head if token.dep_ == "pcomp" and token.head.dep_ == "prep" else (
             token.head)
         if token.dep_ == "ccomp" and (head.lemma_ in words.speculative_heads or any(
@@ -208,17 +211,29 @@ class EventCoder:
         return events
 
     def _acted_on(self, token: Token) -> bool:
-        """Whether a directed act names what it was done to, though no actor: "condemned the
-        bombing", "imposed a curfew on the city", "the strikes on the port". Such an act
-        happened and is kept without a target; a directed verb with nothing to act on
-        ("they accused") is not."""
+        """Whether a directed act names what it was done to, though no actor: an act
+        ("condemned the bombing"), a policy ("rejected the plan"), a place or a name
+        ("shelled the town"), or people ("arrested protesters"). Such an act happened and
+        is kept without a target; "praised the weather" is no political event."""
         if token.pos_ != "VERB":
-            return any(c.dep_ == "prep" and c.lower_ in self.words.target_preps
-                       and children(c, "pobj") for c in token.children)
-        objects = children(token, "dobj", "nsubjpass") + [
-            o for c in children(token, "prep") if c.lower_ in self.words.target_preps
-            for o in children(c, "pobj")]
-        return any(o.pos_ in ("NOUN", "PROPN") for o in objects)
+            objects = [o for c in token.children if c.dep_ == "prep"
+                       and c.lower_ in self.words.target_preps for o in children(c, "pobj")]
+        else:
+            objects = children(token, "dobj", "nsubjpass") + [
+                o for c in children(token, "prep") if c.lower_ in self.words.target_preps
+                for o in children(c, "pobj")]
+        return any(self._political_object(o) for o in objects)
+
+    def _political_object(self, token: Token) -> bool:
+        if token.pos_ not in ("NOUN", "PROPN"):
+            return False
+        words = self.words
+        return (token.pos_ == "PROPN" and token.ent_type_ not in words.non_actor_entity_types) \
+            or token.ent_type_ in words.actor_entity_types or token.ent_type_ in ("LOC", "FAC") \
+            or token.lemma_.lower() in (words.policy_nouns | words.place_nouns
+                                        | words.people_nouns) \
+            or self.actors.role_of([token]) is not None or self.trigger_of(token) is not None \
+            or bool(self._lexicon.triggers_for(token.lemma_.lower(), "VERB"))
 
     def _recoded(self, found: Match, site: Site) -> tuple[Draft, str]:
         """The match after every recoding that applies, and their names (``+name``)."""

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Span, Token
 
 from pipeline.events.actors import ArticleContext
-from pipeline.events.arguments import Pairs
+from pipeline.events.arguments import Pairs, identified
 from pipeline.events.lexicon import Trigger
 from pipeline.events.syntax import (
     children,
@@ -323,6 +323,8 @@ def crowd_at_building(site: Site) -> Match | _Stop | None:
     pairs = site.pairs(subject(token)[0], [])
     if _armed(pairs, words):
         return None
+    # a crowd of no known country ("several thousand teachers") is not coded at all
+    pairs = [(a1, a2) for a1, a2 in pairs if identified(a1)]
     return Match(Trigger.of(token, PROTEST), token, pairs) if pairs else STOP
 
 

@@ -73,6 +73,18 @@ class WordLists:
     """Claiming or alleging that someone did something accuses them (112)."""
     own_possessives: Words
     """Possessive pronouns that name no owner of their own."""
+    policy_nouns: Words
+    """What a directed act may be done to without an actor target: "rejected the plan",
+    "condemned the decision"."""
+    place_nouns: Words
+    """Places a directed act may be done to without an actor target: "shelled the
+    village"."""
+    people_nouns: Words
+    """People a directed act may be done to without a placed actor: "arrested two
+    journalists"."""
+    conditional_marks: Words
+    """Conjunctions of a condition ("only if Western countries lift the ban"): the act
+    under them has not happened."""
     wishing_heads: Words
     """What someone wants, hopes or aims to do ("wanted to join the EU") has not happened."""
     speculative_heads: Words
