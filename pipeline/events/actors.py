@@ -38,6 +38,8 @@ def _title_words(doc: Doc, start: int) -> list[Token]:
     punctuation or other name."""
     words: list[Token] = []
     for token in reversed(doc[max(0, start - _ROLE_WINDOW):start]):
+        if token.text in ("-", "–") and words and token.i > 0 and not doc[token.i - 1].is_punct:
+            continue  # "UN Secretary-General": the hyphen inside a title
         if token.is_punct or token.ent_type_ == "PERSON" or token.pos_ not in (
                 "PROPN", "NOUN", "ADJ"):
             break
@@ -158,6 +160,7 @@ class ActorCoder:
 
     def role_of(self, tokens: list[Token]) -> str | None:
         """The role named by the last agent word (or two-word agent) among ``tokens``."""
+        tokens = [t for t in tokens if not t.is_punct]  # "Secretary-General"
         lemmas = [t.lemma_.lower() for t in tokens]
         forms = [t.lower_ for t in tokens]
         for i in range(len(lemmas) - 1, -1, -1):
@@ -354,7 +357,7 @@ class ActorCoder:
             if role:
                 context.person_roles[mention.entity_name] = role
                 titled = self._title_country(doc, start, context, offset)
-        if titled == IGO and not mention.country_code:
+        if titled == IGO:
             # "UN Secretary-General António Guterres", "EU envoy Miroslav Lajčák"
             return Actor(IGO, None, None, mention.entity_name, mention.entity_name, "PERSON")
         known = self._gazetteer.person(mention.entity_name) or self._gazetteer.person(

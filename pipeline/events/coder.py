@@ -106,7 +106,10 @@ class EventCoder:
 
     def _matches(self, trigger: Trigger, token: Token) -> bool:
         if trigger.pattern:
-            return trigger.pattern in _words_under(token)
+            # "held up the talks" (164) needs its particle: "held talks" is a meeting
+            return trigger.pattern in _words_under(token) and (
+                not trigger.particle or any(c.lower_ == trigger.particle for c in children(
+                    token, "prt", "prep", "agent")))
         if trigger.particle:
             for child in children(token, "prep", "prt", "agent"):
                 if child.lower_ != trigger.particle:

@@ -185,9 +185,36 @@ def sports_result(site: Site) -> _Stop | None:
         return STOP if sporting else None
     if _sporting(sentence, words):
         return STOP
-    named = [o for o in children(token, "dobj") if o.ent_type_ in words.actor_entity_types]
+    named = [o for o in children(token, "dobj") if o.ent_type_ in words.actor_entity_types
+             or o.pos_ == "PROPN"]  # "beat Boeing's Super Hornet in the trials"
     if named and not _armed(site.of_verb(token), words):
         return STOP  # "Ottawa held on to beat Detroit", "the senator defeated her rival"
+    return None
+
+
+def needs_object(site: Site) -> _Stop | None:
+    """A verb whose event sense takes an object means something else without one: to
+    return a prisoner is a release, to return home is no event.
+
+    Example: "The Chilean envoy returned to Santiago on Monday." → nothing from "return"
+    """
+    token = site.token
+    if token.pos_ == "VERB" and token.lemma_.lower() in site.words.transitive_senses and not (
+            children(token, "dobj", "nsubjpass")):
+        return STOP
+    return None
+
+
+def participle_modifier(site: Site) -> _Stop | None:
+    """A present participle that describes a noun ("troops supporting the army", "a law
+    banning rallies") says what the noun is or does in general; it reports no act.
+
+    Example: "Chile has troops in the region supporting the Peruvian army." → nothing from
+    "support"
+    """
+    token = site.token
+    if token.pos_ == "VERB" and token.dep_ == "acl" and token.tag_ == "VBG":
+        return STOP
     return None
 
 
@@ -334,9 +361,12 @@ def light_verb(site: Site) -> _Stop | None:
 
     Example: "The European Union imposed new sanctions on Iran." → nothing from "impose"
     """
-    token = site.token
-    if token.pos_ == "VERB" and token.lemma_ in site.words.light_verbs and any(
-            site.trigger_of(obj) for obj in children(token, "dobj", "nsubjpass")):
+    token, trigger = site.token, site.trigger
+    nouns = [t for obj in children(token, "dobj", "nsubjpass") if (t := site.trigger_of(obj))]
+    if token.pos_ == "VERB" and token.lemma_ in site.words.light_verbs and nouns:
+        if trigger is not None and trigger.pattern and all(
+                n.cameo[:2] != trigger.cameo[:2] for n in nouns):
+            return None  # "lifted the blockade": the verb undoes the noun's act (0872)
         return STOP
     return None
 
@@ -372,6 +402,16 @@ def verb_event(site: Site) -> Match | None:
                    for t in with_conjuncts(pobj)]
         if targets:
             pairs = site.pairs(subject(token)[0], targets) or pairs
+    if pairs and all(a2 is None for _a1, a2 in pairs) \
+            and trigger.cameo[:2] in site.words.clause_target_roots:
+        # "warned that the Philippines would pay", "demanded that Israel halt": the subject
+        # of the "that" clause is whom the warning or demand is aimed at
+        targets = [t for c in children(token, "ccomp") if children(c, "mark")
+                   for s in children(c, "nsubj", "nsubjpass") for t in with_conjuncts(s)]
+        if targets:
+            pairs = [p for p in site.pairs(subject(token)[0], targets)
+                     if p[1] is not None and p[1].country
+                     and p[1].country != p[0].country] or pairs  # not "warned that we ..."
     consume = trigger.pattern if token.lemma_ not in site.words.future_heads else None
     return Match(trigger, token, pairs, consume=consume)
 
@@ -419,6 +459,8 @@ RULES: tuple[Rule, ...] = (
     refused_thing,
     not_an_event,
     sports_result,
+    participle_modifier,
+    needs_object,
     other_sense,
     purpose_of_consultation,
     allegation,

@@ -29,7 +29,7 @@ def with_conjuncts(token: Token) -> list[Token]:
 def pobjs(token: Token, preps: frozenset[str]) -> list[tuple[str, Token]]:
     """``(preposition, object)`` pairs under a token: "meeting with Kim" → ("with", Kim)."""
     pairs = []
-    preps_found = children(token, "prep", "agent")
+    preps_found = children(token, "prep", "agent", "dative")  # "sent letters to Moscow"
     # "condemned by Azerbaijan and by Russia": a conjoined preposition brings its object too
     preps_found += [c for p in preps_found for c in p.conjuncts if c.pos_ == "ADP"]
     for prep in preps_found:

@@ -82,6 +82,12 @@ class WordLists:
     people_nouns: Words
     """People a directed act may be done to without a placed actor: "arrested two
     journalists"."""
+    clause_target_roots: Words
+    """Roots (CAMEO) of acts aimed at the subject of their "that" clause: "warned that
+    Manila would pay"."""
+    transitive_senses: Words
+    """Verbs whose event sense takes an object: "returned the prisoners" (084), not
+    "returned home"."""
     conditional_marks: Words
     """Conjunctions of a condition ("only if Western countries lift the ban"): the act
     under them has not happened."""
