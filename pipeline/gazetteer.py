@@ -156,14 +156,14 @@ class Gazetteer:
         self._load_cities(base / "cities.tsv")
         self._load_orgs(base / "organizations.tsv")
         self._actor_orgs: dict[str, str] = {}
-        actor_orgs = base / "actor_organizations.tsv"
-        if actor_orgs.exists():
-            with actor_orgs.open(encoding="utf-8", newline="") as handle:
-                rows = csv.reader((line for line in handle if not line.startswith("#")),
-                                  delimiter="\t")
-                next(rows)
-                for name, code in rows:
-                    self._actor_orgs.setdefault(lookup_key(name), code)
+        for name in ("actor_organizations_curated.tsv", "actor_organizations.tsv"):
+            if (base / name).exists():  # the hand-curated file first
+                with (base / name).open(encoding="utf-8", newline="") as handle:
+                    rows = csv.reader((line for line in handle if not line.startswith("#")),
+                                      delimiter="\t")
+                    next(rows)
+                    for org, code in rows:
+                        self._actor_orgs.setdefault(lookup_key(org), code)
         self.title_words = _word_list(base / "titles.txt")
         self.org_words = _word_list(base / "org_words.txt")
         self._people: dict[str, KnownPerson] = {}

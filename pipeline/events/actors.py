@@ -242,9 +242,9 @@ class ActorCoder:
         if mention is None and token.pos_ == "PROPN":
             # A surname the model missed at the start of a sentence ("Orbán did not comment")
             mention = context.person_called(token.text, char)
-        if mention is None and token.pos_ == "PROPN":
+        if token.pos_ == "PROPN" and (mention is None or mention.label == "NORP"):
             # A country, capital or listed organization the model did not tag ("accused Kyiv
-            # of ...", "the Taliban said")
+            # of ...", "the Taliban said", "the Islamic State" with only "Islamic" tagged)
             name = " ".join(t.text for t in token.subtree if t.dep_ in ("compound", "flat")
                             or t is token)
             ref = self._gazetteer.country(name, local_places=False)

@@ -28,6 +28,9 @@ from pipeline.records import Actor, CodedEvent
 
 MAX_SENTENCE_TOKENS = 150
 """Longer "sentences" are run-ons or lists, where the parse is not worth trusting."""
+COMMITMENT_RULES = frozenset({"commitment_to_act", "commitment", "ready_to_act"})
+"""Rules of an intent stated outright ("agreed to share", "pledged to send"): the
+commitment happened, and stands without a target."""
 MAX_EVENTS_PER_TRIGGER = 6
 """A joint act of three parties: each towards each other, six ordered pairs."""
 
@@ -194,8 +197,8 @@ class EventCoder:
                     self.trigger_of(o) for o in children(found.token, "dobj", "nsubjpass"))
             # a directed act that names what it was done to stands without a target; an
             # intent (03x) needs someone it is towards
-            standalone = standalone or (found.trigger.cameo[:2] != rules.INTENT[:2]
-                                        and self._acted_on(found.token))
+            standalone = standalone or found.rule in COMMITMENT_RULES or (
+                found.trigger.cameo[:2] != rules.INTENT[:2] and self._acted_on(found.token))
             pairs = self._joint(found.pairs, found.trigger)[:MAX_EVENTS_PER_TRIGGER]
             draft, applied = self._recoded(found, site)
             seen: set[tuple[str, str | None]] = set()

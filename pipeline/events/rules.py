@@ -280,6 +280,31 @@ def reported_criticism(site: Site) -> Match | _Stop | None:
         pairs) else STOP
 
 
+DEMAND = "100"
+
+
+def obligation(site: Site) -> Match | _Stop | None:
+    """What someone says another "must" or "should" do is a demand on them (100) by the
+    speaker; the act itself has not happened. With no speaker named, it is no event.
+
+    Example: "Chile said Peru must withdraw its troops from the border." → CHL 100 PER
+    """
+    token, words = site.token, site.words
+    if token.pos_ != "VERB" or site.trigger is None or not any(
+            a.lower_ in words.obligation_aux for a in children(token, "aux")):
+        return None
+    clause = token
+    while clause.dep_ == "conj" and clause.head is not clause:
+        clause = clause.head
+    if clause.dep_ != "ccomp" or clause.head.lemma_ not in words.reporting_verbs:
+        return STOP
+    speaker = clause.head
+    pairs = [(a1, a2) for a1, a2 in site.pairs(subject(speaker)[0], subject(token)[0])
+             if a2 is None or a2.country != a1.country or not a1.country]
+    site.consumed.add(speaker.i)
+    return Match(site.trigger.recode(DEMAND), token, pairs) if pairs else STOP
+
+
 def commitment_to_act(site: Site) -> Match | None:
     """Agreeing, pledging or promising to do an act is the intent to do it: 03x by the act's
     root (to meet 036, to give aid 033), towards whom the act is done.
@@ -398,7 +423,9 @@ def verb_event(site: Site) -> Match | None:
         # "agreed on new sanctions against Iran": the target hangs on the object
         objects = [o for c in token.children for o in [c, *children(c, "pobj")]
                    if o.lemma_.lower() == trigger.pattern and o.pos_ == "NOUN"]
-        targets = [t for o in objects[:1] for _p, pobj in pobjs(o, site.words.target_preps)
+        # "refused a request from Peru": whom the request came from is the target too
+        targets = [t for o in objects[:1]
+                   for _p, pobj in pobjs(o, site.words.target_preps | site.words.source_preps)
                    for t in with_conjuncts(pobj)]
         if targets:
             pairs = site.pairs(subject(token)[0], targets) or pairs
@@ -465,6 +492,7 @@ RULES: tuple[Rule, ...] = (
     purpose_of_consultation,
     allegation,
     reported_criticism,
+    obligation,
     commitment_to_act,
     commitment,
     ready_to_act,

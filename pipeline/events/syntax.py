@@ -146,7 +146,7 @@ def referents(tokens: list[Token], words: WordLists) -> list[Token]:
     for token in tokens:
         if token.lower_ in words.relative_pronouns and token.head.dep_ == "relcl":
             token = token.head.head
-        if token.lower_ in ("it", "we") and token.dep_ == "nsubj" and token.head.dep_ == (
+        if token.lower_ in ("it", "we", "they") and token.dep_ == "nsubj" and token.head.dep_ == (
                 "ccomp") and children(token.head.head, "nsubj"):
             # "Burundi said it was withdrawing": the speaker speaks of itself
             token = children(token.head.head, "nsubj")[0]

@@ -88,6 +88,9 @@ class WordLists:
     transitive_senses: Words
     """Verbs whose event sense takes an object: "returned the prisoners" (084), not
     "returned home"."""
+    obligation_aux: Words
+    """Modals of obligation: what someone "must" or "should" do is demanded of them, not
+    done."""
     conditional_marks: Words
     """Conjunctions of a condition ("only if Western countries lift the ban"): the act
     under them has not happened."""
