@@ -71,6 +71,9 @@ class ArticleContext:
     """The country the article is mostly about: the one its places and nationalities name
     most (countries and nationality words both count). A minister or police force without a
     stated country is taken to be its."""
+    several_countries: bool = False
+    """Whether the article names more than one country: a role of no stated country
+    ("the ministry") is then anyone's, and is not coded."""
     doers: dict[str, Actor] = field(default_factory=dict)
     """Who last did each kind of act (CAMEO root) in the sentences coded so far: "the
     sanctions", named without their owner, are the sanctions the article reported."""
@@ -81,6 +84,7 @@ class ArticleContext:
         self.starts = [m.start_char for m in self.mentions]
         counts = Counter(m.country_code for m in self.mentions
                          if m.entity_type in ("GPE", "NORP") and m.country_code)
+        self.several_countries = len(counts) > 1
         if counts:
             (top, first), *rest = counts.most_common(2)
             # Only a clear favourite: a story about two countries has no main one.
@@ -364,10 +368,22 @@ class ActorCoder:
             mention.text)
         country = mention.country_code or titled or (known.country_code if known else None) \
             or (context.main_country if role else None)
+        if country is None and role is None:
+            listed = self.listed_organization(mention.entity_name)
+            if listed is not None:  # "Georgian Dream", tagged as a person
+                return replace(listed, text=mention.entity_name,
+                               entity_name=mention.entity_name, entity_type="PERSON")
         return _actor(country, role, mention.entity_name, mention.entity_name, "PERSON")
 
     def _named(self, mention: Mention, token: Token) -> Actor | None:
         country = mention.country_code
+        if not country:
+            # "the M23" (tagged a place), "Georgian Dream": a listed group or party
+            listed = self.listed_organization(mention.entity_name) or (
+                self.listed_organization(mention.text))
+            if listed is not None:
+                return replace(listed, text=mention.text, entity_name=mention.entity_name,
+                               entity_type=mention.entity_type)
         ref = self._gazetteer.country(mention.text)
         if mention.entity_type == "GPE" and mention.entity_name in self._seats:
             return Actor(IGO, None, None, mention.text, mention.entity_name, mention.entity_type)

@@ -146,6 +146,12 @@ class Arguments:
                    if a]
         actors2 = [a for a in actors2 if all(a.code != b.code or a.text != b.text
                                              for b in actors1)]
+        if context.several_countries and not context.main_country:
+            # "The Interior Ministry declined", in a story about Poland and Belarus: whose
+            # ministry is a guess, and a source that is only a guess is not coded; people
+            # ("a man crossing from Belarus") may be of no known country: CVL alone
+            actors1 = [a for a in actors1 if a.country or a.code == "IGO" or not a.role
+                       or a.entity_type or a.role in self.words.stateless_roles]
         # One side at least must be placed: known by country or role, or an international
         # body. Two unplaced phrases ("the company", "the man") are no political event.
         return [(a1, a2) for a1 in actors1 for a2 in (actors2 or [None])

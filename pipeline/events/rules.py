@@ -207,7 +207,8 @@ def needs_object(site: Site) -> _Stop | None:
 
 def participle_modifier(site: Site) -> _Stop | None:
     """A present participle that describes a noun ("troops supporting the army", "a law
-    banning rallies") says what the noun is or does in general; it reports no act.
+    banning rallies"), or a relative clause of a state in the simple present ("a leader who
+    maintains ties with both sides"), says what the noun is or does in general; it reports no act.
 
     Example: "Chile has troops in the region supporting the Peruvian army." → nothing from
     "support"
@@ -215,6 +216,10 @@ def participle_modifier(site: Site) -> _Stop | None:
     token = site.token
     if token.pos_ == "VERB" and token.dep_ == "acl" and token.tag_ == "VBG":
         return STOP
+    if token.pos_ == "VERB" and token.dep_ == "relcl" and token.tag_ in ("VBZ", "VBP") \
+            and token.lemma_.lower() in site.words.state_verbs \
+            and not children(token, "aux", "auxpass"):
+        return STOP  # "Erdoğan, who maintains close ties with Kyiv": what he is, not an act
     return None
 
 

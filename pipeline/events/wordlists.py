@@ -91,6 +91,9 @@ class WordLists:
     obligation_aux: Words
     """Modals of obligation: what someone "must" or "should" do is demanded of them, not
     done."""
+    state_verbs: Words
+    """Verbs of a standing state: in a relative clause in the simple present ("who maintains
+    ties with both") they describe, not report."""
     conditional_marks: Words
     """Conjunctions of a condition ("only if Western countries lift the ban"): the act
     under them has not happened."""
@@ -148,6 +151,9 @@ class WordLists:
     """Objecting to "the <hostile act>" objects to whoever the article said did it."""
     person_title_roles: Words
     """Roles of a title that make the name after it a person."""
+    stateless_roles: Words
+    """Roles an actor of no known country may have, coded alone in a story about several
+    countries ("a man crossing from Belarus": CVL)."""
     armed_roles: Words
     """Roles of actors who use force: a contest or an encirclement by anyone else is no
     violence."""
