@@ -364,10 +364,12 @@ class ActorCoder:
         if titled == IGO:
             # "UN Secretary-General António Guterres", "EU envoy Miroslav Lajčák"
             return Actor(IGO, None, None, mention.entity_name, mention.entity_name, "PERSON")
-        known = self._gazetteer.person(mention.entity_name) or self._gazetteer.person(
-            mention.text)
-        country = mention.country_code or titled or (known.country_code if known else None) \
-            or (context.main_country if role else None)
+        country = mention.country_code or titled or (context.main_country if role else None)
+        if country is None and role is None:
+            # a bare name ("Erdogan said"): the people table's country; a titled one
+            # ("European Council President Charles Michel") holds the office the title says
+            known = self._gazetteer.person(mention.entity_name)
+            country = known.country_code if known is not None else None
         if country is None and role is None:
             listed = self.listed_organization(mention.entity_name)
             if listed is not None:  # "Georgian Dream", tagged as a person

@@ -28,7 +28,7 @@ from pipeline.records import Actor, CodedEvent
 
 MAX_SENTENCE_TOKENS = 150
 """Longer "sentences" are run-ons or lists, where the parse is not worth trusting."""
-COMMITMENT_RULES = frozenset({"commitment_to_act", "commitment", "ready_to_act"})
+COMMITMENT_RULES = frozenset({"commitment_to_act", "commitment"})
 """Rules of an intent stated outright ("agreed to share", "pledged to send"): the
 commitment happened, and stands without a target."""
 MAX_EVENTS_PER_TRIGGER = 6

@@ -187,8 +187,10 @@ def sports_result(site: Site) -> _Stop | None:
         return STOP
     named = [o for o in children(token, "dobj") if o.ent_type_ in words.actor_entity_types
              or o.pos_ == "PROPN"]  # "beat Boeing's Super Hornet in the trials"
-    if named and not _armed(site.of_verb(token), words):
-        return STOP  # "Ottawa held on to beat Detroit", "the senator defeated her rival"
+    if named and not _armed([(a1, None) for a1, _a2 in site.of_verb(token)], words):
+        # "Ottawa held on to beat Detroit", "the senator defeated her rival", "the maker
+        # beat its rival's jet in the navy's trials": the winner bears no arms
+        return STOP
     return None
 
 
