@@ -142,6 +142,8 @@ class EventCoder:
         if token.dep_ == "advcl" and any(m.lower_ in words.conditional_marks
                                          for m in children(token, "mark")):
             return True  # "will return to the deal only if Western countries lift ..."
+        if token.dep_ == "pcomp" and token.head.lower_ in words.conditional_marks:
+            return True  # "ready to sign, provided that Baku withdrew its troops"
         if token.dep_ not in ("xcomp", "ccomp", "pcomp"):
             return False
         head = token.head.head if token.dep_ == "pcomp" and token.head.dep_ == "prep" else (
