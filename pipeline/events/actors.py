@@ -294,6 +294,11 @@ class ActorCoder:
         """An organization or armed group of the Phoenix dictionaries: "Amnesty
         International" (NGO), "the Taliban" (AFGREB), "UNICEF" (IGO)."""
         code = self._gazetteer.actor_organization(name)
+        words = name.lower().removeprefix("the ").split()
+        if code is None and len(words) > 1 and (
+                words[0] in self.words.igo_name_starts
+                or " ".join(words[:2]) in self.words.igo_name_starts):
+            code = IGO  # "the UN Support Mission in Libya", "the European Union's mission"
         if code is None:
             return None
         if code == IGO:

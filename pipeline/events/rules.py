@@ -297,10 +297,13 @@ def obligation(site: Site) -> Match | _Stop | None:
     Example: "Chile said Peru must withdraw its troops from the border." → CHL 100 PER
     """
     token, words = site.token, site.words
-    if token.pos_ != "VERB" or site.trigger is None or not any(
-            a.lower_ in words.obligation_aux for a in children(token, "aux")):
+    if token.pos_ != "VERB" or site.trigger is None:
         return None
     clause = token
+    while clause.dep_ == "conj" and clause.head is not clause and not children(clause, "aux"):
+        clause = clause.head  # "must ensure security and provide amenities"
+    if not any(a.lower_ in words.obligation_aux for a in children(clause, "aux")):
+        return None
     while clause.dep_ == "conj" and clause.head is not clause:
         clause = clause.head
     if clause.dep_ != "ccomp" or clause.head.lemma_ not in words.reporting_verbs:
@@ -444,8 +447,9 @@ def verb_event(site: Site) -> Match | None:
                    for s in children(c, "nsubj", "nsubjpass") for t in with_conjuncts(s)]
         if targets:
             pairs = [p for p in site.pairs(subject(token)[0], targets)
-                     if p[1] is not None and p[1].country
-                     and p[1].country != p[0].country] or pairs  # not "warned that we ..."
+                     if p[1] is not None and (p[1].country != p[0].country
+                                              or not p[1].country)] or pairs
+            # (not "warned that we ...": the speaker's own side is no target)
     consume = trigger.pattern if token.lemma_ not in site.words.future_heads else None
     return Match(trigger, token, pairs, consume=consume)
 

@@ -94,6 +94,9 @@ class WordLists:
     state_verbs: Words
     """Verbs of a standing state: in a relative clause in the simple present ("who maintains
     ties with both") they describe, not report."""
+    igo_name_starts: Words
+    """First words of a name that make it a body of an international organization: "UN
+    Support Mission in Libya"."""
     conditional_marks: Words
     """Conjunctions of a condition ("only if Western countries lift the ban"): the act
     under them has not happened."""
