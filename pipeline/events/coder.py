@@ -139,6 +139,12 @@ class EventCoder:
 
     def _unreal_clause(self, token: Token) -> bool:
         words = self.words
+        if token.dep_ == "acl" and any(a.lower_ == "to" for a in children(token, "aux")):
+            # "threats to harm lawmakers", "a call to lift the embargo": the act a threat,
+            # a demand or an appeal names has not happened
+            named_by = self.trigger_of(token.head)
+            if named_by is not None and named_by.cameo[:2] in words.unreal_complement_roots:
+                return True
         if token.dep_ == "advcl" and any(m.lower_ in words.conditional_marks
                                          for m in children(token, "mark")):
             return True  # "will return to the deal only if Western countries lift ..."

@@ -207,6 +207,21 @@ def needs_object(site: Site) -> _Stop | None:
     return None
 
 
+def economic_blow(site: Site) -> _Stop | None:
+    """Tariffs, prices or a slump that "hit" or "hurt" someone are an economic cost, not
+    violence: a violent verb whose subject is an economic thing is no event.
+
+    Example: "Chinese tariffs hit American farmers last year." → nothing from "hit"
+    """
+    token, trigger = site.token, site.trigger
+    if trigger is None or token.pos_ != "VERB" or trigger.cameo[:2] not in VIOLENT_ROOTS | {
+            "18"}:
+        return None
+    if any(s.lemma_.lower() in site.words.economic_nouns for s in subject(token)[0]):
+        return STOP
+    return None
+
+
 def participle_modifier(site: Site) -> _Stop | None:
     """A present participle that describes a noun ("troops supporting the army", "a law
     banning rallies"), or a relative clause of a state in the simple present ("a leader who
@@ -497,6 +512,7 @@ RULES: tuple[Rule, ...] = (
     refused_thing,
     not_an_event,
     sports_result,
+    economic_blow,
     participle_modifier,
     needs_object,
     other_sense,

@@ -97,6 +97,9 @@ class WordLists:
     igo_name_starts: Words
     """First words of a name that make it a body of an international organization: "UN
     Support Mission in Libya"."""
+    economic_nouns: Words
+    """Economic things that "hit" or "hurt" someone without violence: "tariffs hit
+    farmers"."""
     conditional_marks: Words
     """Conjunctions of a condition ("only if Western countries lift the ban"): the act
     under them has not happened."""
