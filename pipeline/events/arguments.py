@@ -215,6 +215,12 @@ class Arguments:
         sources: list[Token] = [p for p in children(noun, "poss") if not light
                                 or p.pos_ != "PRON" or p.lower_ in ("his", "her")]
         targets: list[Token] = []
+        act = self._trigger(noun)
+        if act is not None and act.cameo[:2] in words.patient_of_roots:
+            # "Russia's invasion of Ukraine", "the release of two nationals": after an act
+            # done to someone, "of" names whom it is done to
+            targets += [t for _p, pobj in pobjs(noun, frozenset({"of"}))
+                        for t in with_conjuncts(pobj)]
         for prep, pobj in pobjs(noun, words.target_preps | words.source_preps | {"between"}):
             if prep in words.source_preps:
                 sources.extend(with_conjuncts(pobj))

@@ -205,8 +205,12 @@ class EventCoder:
                     self.trigger_of(o) for o in children(found.token, "dobj", "nsubjpass"))
             # a directed act that names what it was done to stands without a target; an
             # intent (03x) needs someone it is towards
-            standalone = standalone or found.rule in COMMITMENT_RULES or (
-                found.trigger.cameo[:2] != rules.INTENT[:2] and self._acted_on(found.token))
+            # an act the lexicon defines by its object ("imposed a curfew", "lifted the
+            # state of emergency") names what it acts on
+            standalone = standalone or found.rule in COMMITMENT_RULES \
+                or found.trigger.cameo in self.words.undirected_codes or (
+                    found.trigger.cameo[:2] != rules.INTENT[:2]
+                    and (self._pattern_object(found) or self._acted_on(found.token)))
             pairs = self._joint(found.pairs, found.trigger)[:MAX_EVENTS_PER_TRIGGER]
             draft, applied = self._recoded(found, site)
             seen: set[tuple[str, str | None]] = set()
@@ -224,14 +228,26 @@ class EventCoder:
             context.doers[event.cameo_root] = event.actor1
         return events
 
+    def _pattern_object(self, found: Match) -> bool:
+        """Whether the lexicon entry that matched names the noun the act is done to
+        ("imposed a curfew", "lifted the state of emergency"), not a complement ("remained
+        committed")."""
+        pattern = found.trigger.pattern
+        if not pattern or found.token.pos_ != "VERB":
+            return False
+        objects = children(found.token, "dobj", "nsubjpass") + [
+            o for c in children(found.token, "prep") for o in children(c, "pobj")]
+        return any(o.lemma_.lower() == pattern and o.pos_ == "NOUN" for o in objects)
+
     def _acted_on(self, token: Token) -> bool:
         """Whether a directed act names what it was done to, though no actor: an act
         ("condemned the bombing"), a policy ("rejected the plan"), a place or a name
         ("shelled the town"), or people ("arrested protesters"). Such an act happened and
         is kept without a target; "praised the weather" is no political event."""
-        if token.pos_ != "VERB":
+        if token.pos_ != "VERB":  # "the release of two nationals", "strikes on the port"
             objects = [o for c in token.children if c.dep_ == "prep"
-                       and c.lower_ in self.words.target_preps for o in children(c, "pobj")]
+                       and (c.lower_ in self.words.target_preps or c.lower_ == "of")
+                       for o in children(c, "pobj")]
         else:
             objects = children(token, "dobj", "nsubjpass") + [
                 o for c in children(token, "prep") if c.lower_ in self.words.target_preps

@@ -469,6 +469,20 @@ def verb_event(site: Site) -> Match | None:
     return Match(trigger, token, pairs, consume=consume)
 
 
+def dated_by_event(site: Site) -> _Stop | None:
+    """An event noun that dates something ("the anniversary of the invasion", "on the eve
+    of the summit") is a time, not a report of the event.
+
+    Example: "Chile marked the anniversary of the Peruvian invasion on Monday." → nothing
+    from "invasion"
+    """
+    token = site.token
+    if token.pos_ != "VERB" and token.dep_ == "pobj" and token.head.lower_ == "of" \
+            and token.head.head.lemma_.lower() in site.words.dating_nouns:
+        return STOP
+    return None
+
+
 def noun_under_event_verb(site: Site) -> _Stop | None:
     """An event noun that is the object of another event verb is that verb's topic: the
     verb's event says it all ("denied these allegations").
@@ -527,6 +541,7 @@ RULES: tuple[Rule, ...] = (
     light_verb,
     planned_act,
     verb_event,
+    dated_by_event,
     noun_under_event_verb,
     noun_event,
 )

@@ -100,6 +100,9 @@ class WordLists:
     economic_nouns: Words
     """Economic things that "hit" or "hurt" someone without violence: "tariffs hit
     farmers"."""
+    dating_nouns: Words
+    """Nouns that use an event as a date: "the anniversary of the invasion", "the eve of
+    the summit"."""
     conditional_marks: Words
     """Conjunctions of a condition ("only if Western countries lift the ban"): the act
     under them has not happened."""
@@ -157,6 +160,12 @@ class WordLists:
     """Objecting to "the <hostile act>" objects to whoever the article said did it."""
     person_title_roles: Words
     """Roles of a title that make the name after it a person."""
+    patient_of_roots: Words
+    """Roots of acts done to someone, whose noun names that someone after "of": "the
+    invasion of Ukraine", "the release of two nationals"."""
+    undirected_codes: Words
+    """Codes of directed roots whose act needs no target: resigning (0831), a ceasefire
+    (0871), a retreat (0874)."""
     stateless_roles: Words
     """Roles an actor of no known country may have, coded alone in a story about several
     countries ("a man crossing from Belarus": CVL)."""
