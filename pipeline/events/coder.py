@@ -224,8 +224,11 @@ class EventCoder:
                 if judges or standalone:
                     judging.add(id(events[-1]))
         events = self._filtered(events, judging)
+        roots: set[str] = set()
         for event in events:
-            context.doers[event.cameo_root] = event.actor1
+            if event.cameo_root not in roots:  # a joint act: its first-named side
+                context.doers[event.cameo_root] = event.actor1
+                roots.add(event.cameo_root)
         return events
 
     def _pattern_object(self, found: Match) -> bool:
