@@ -39,8 +39,9 @@ ACTOR_LABELS = ("PERSON", "GPE", "ORG")
 
 
 def placed(actor: Actor) -> bool:
-    """Whether an actor is known by its country or its role, or is an international body."""
-    return identified(actor) or bool(actor.role)
+    """Whether an actor is known by its country or its role, or is an international body,
+    or is a person named in the text ("Buhari attended the summit")."""
+    return identified(actor) or bool(actor.role) or actor.entity_type == "PERSON"
 
 
 def identified(actor: Actor) -> bool:
@@ -135,6 +136,10 @@ class Arguments:
               offset: int) -> Pairs:
         """Every (source, target) actor pair of the phrases, ``None`` for no target."""
         sources = self.groups(referents(sources, self.words), context, offset)
+        # "Alexander Korolev, an expert on China-Russia relations, suggests ...": what a
+        # commentator says is an opinion, not an act of a party
+        sources = [t for t in sources if not any(
+            a.lemma_.lower() in self.words.commentator_nouns for a in children(t, "appos"))]
         targets = self.groups(referents(targets, self.words), context, offset)
         actors1 = [a for t in sources for a in (self.actors.members(t, context, offset)
                                                  or [self.actors.actor(t, context, offset)

@@ -455,6 +455,13 @@ def verb_event(site: Site) -> Match | None:
         if targets:
             pairs = site.pairs(subject(token)[0], targets) or pairs
     if pairs and all(a2 is None for _a1, a2 in pairs) \
+            and trigger.cameo[:2] in site.words.asking_roots:
+        # "asked permission from Belgrade", "demanded an explanation from the minister":
+        # whom something is asked or demanded from is the target
+        asked = [t for _p, pobj in pobjs(token, frozenset({"from"})) for t in with_conjuncts(pobj)]
+        if asked:
+            pairs = site.pairs(subject(token)[0], asked) or pairs
+    if pairs and all(a2 is None for _a1, a2 in pairs) \
             and trigger.cameo[:2] in site.words.clause_target_roots:
         # "warned that the Philippines would pay", "demanded that Israel halt": the subject
         # of the "that" clause is whom the warning or demand is aimed at

@@ -103,6 +103,12 @@ class WordLists:
     dating_nouns: Words
     """Nouns that use an event as a date: "the anniversary of the invasion", "the eve of
     the summit"."""
+    commentator_nouns: Words
+    """What makes a named person a commentator, whose words are opinions: "X, an expert
+    on ..."."""
+    asking_roots: Words
+    """Roots (CAMEO) of acts that ask something from someone: "asked permission from
+    Belgrade" (the one asked is the target)."""
     conditional_marks: Words
     """Conjunctions of a condition ("only if Western countries lift the ban"): the act
     under them has not happened."""
