@@ -255,7 +255,11 @@ class EventCoder:
             objects = children(token, "dobj", "nsubjpass") + [
                 o for c in children(token, "prep") if c.lower_ in self.words.target_preps
                 for o in children(c, "pobj")]
-        return any(self._political_object(o) for o in objects)
+        forceful = (t := self.trigger_of(token)) is not None and t.cameo[:2] in (
+            self.words.forceful_roots)
+        # whoever or whatever is arrested, expelled, attacked or seized was acted on
+        return any(self._political_object(o) or (forceful and o.pos_ in ("NOUN", "PROPN"))
+                   for o in objects)
 
     def _political_object(self, token: Token) -> bool:
         if token.pos_ not in ("NOUN", "PROPN"):

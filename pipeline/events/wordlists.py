@@ -169,6 +169,9 @@ class WordLists:
     patient_of_roots: Words
     """Roots of acts done to someone, whose noun names that someone after "of": "the
     invasion of Ukraine", "the release of two nationals"."""
+    forceful_roots: Words
+    """Roots of acts of force, whose object, whatever it is, was acted on ("arrested an
+    alleged sharpshooter")."""
     undirected_codes: Words
     """Codes of directed roots whose act needs no target: resigning (0831), a ceasefire
     (0871), a retreat (0874)."""
