@@ -214,9 +214,9 @@ class Arguments:
         """The pairs of an event noun: its possessive and prepositions, else the light verb
         whose object it is."""
         words = self.words
-        # "began their exercises": after a light verb, a possessive pronoun other than
-        # his/her repeats the verb's subject, which is the source below.
-        light = noun.dep_ == "dobj" and noun.head.lemma_ in words.light_verbs
+        # "began their exercises", "intensified its bombardment": after a verb, a possessive
+        # pronoun other than his/her repeats the verb's subject, which is the source below.
+        light = noun.dep_ == "dobj" and noun.head.pos_ == "VERB"
         sources: list[Token] = [p for p in children(noun, "poss") if not light
                                 or p.pos_ != "PRON" or p.lower_ in ("his", "her")]
         targets: list[Token] = []

@@ -303,6 +303,8 @@ def reported_criticism(site: Site) -> Match | _Stop | None:
 
 
 DEMAND = "100"
+HOSTILE_ROOTS_FROM = "13"
+"""Roots from threats (13) on are hostile acts: agreeing on one decides it."""
 
 
 def obligation(site: Site) -> Match | _Stop | None:
@@ -330,9 +332,10 @@ def obligation(site: Site) -> Match | _Stop | None:
     return Match(site.trigger.recode(DEMAND), token, pairs) if pairs else STOP
 
 
-def commitment_to_act(site: Site) -> Match | None:
-    """Agreeing, pledging or promising to do an act is the intent to do it: 03x by the act's
-    root (to meet 036, to give aid 033), towards whom the act is done.
+def commitment_to_act(site: Site) -> Match | _Stop | None:
+    """Agreeing, pledging or promising to do a cooperative act is the intent to do it: 03x
+    by the act's root (to meet 036, to give aid 033), towards whom the act is done; agreeing
+    on a hostile act decides it, and the act is coded.
 
     Example: "France agreed to send humanitarian aid to Armenia." → FRA 033 ARM
     """
@@ -345,6 +348,10 @@ def commitment_to_act(site: Site) -> Match | None:
     if not promised:
         return None
     act, act_trigger = promised[0]
+    if act_trigger.cameo[:2] >= HOSTILE_ROOTS_FROM:
+        # "ministers agreed to extend sanctions on Russia": agreeing on a hostile act is
+        # deciding it, not an intent to cooperate; the act itself is coded
+        return STOP
     site.consumed.add(act.i)
     return Match(site.trigger.recode(site.intent(act_trigger)),  # type: ignore[union-attr]
                  token, site.of_verb(act))
