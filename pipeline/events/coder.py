@@ -98,8 +98,12 @@ class EventCoder:
         compounds = [c.lemma_.lower() for c in token.lefts if c.dep_ == "compound"]
         if compounds:
             lemmas.insert(0, " ".join([*compounds, token.lemma_.lower()]))
+        direct = {c.lemma_.lower() for c in children(token, "dobj", "nsubjpass")}
         for lemma in lemmas:
-            for trigger in self._lexicon.triggers_for(lemma, pos):
+            # a pattern on the direct object first: "voiced his support ... in a phone call"
+            # is support (051), not a call (020)
+            found = self._lexicon.triggers_for(lemma, pos)
+            for trigger in sorted(found, key=lambda t: t.pattern not in direct):
                 bare = not trigger.pattern and not trigger.particle
                 if bare and pos == "VERB" and lemma in self._generic:
                     continue

@@ -472,7 +472,9 @@ def verb_event(site: Site) -> Match | None:
             and trigger.cameo[:2] in site.words.clause_target_roots:
         # "warned that the Philippines would pay", "demanded that Israel halt": the subject
         # of the "that" clause is whom the warning or demand is aimed at
-        targets = [t for c in children(token, "ccomp") if children(c, "mark")
+        # ... and "found Mendez guilty": the subject of a small clause
+        targets = [t for c in children(token, "ccomp")
+                   if children(c, "mark") or c.pos_ in ("ADJ", "NOUN")
                    for s in children(c, "nsubj", "nsubjpass") for t in with_conjuncts(s)]
         if targets:
             pairs = [p for p in site.pairs(subject(token)[0], targets)
