@@ -18,6 +18,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Token
 
+from pipeline.events.syntax import children
 from pipeline.events.wordlists import WordLists
 from pipeline.gazetteer import Gazetteer
 from pipeline.records import Actor, Mention
@@ -444,6 +445,14 @@ class ActorCoder:
                         for word in [pobj, *(c for c in pobj.children
                                              if c.dep_ in ("compound", "amod", "poss"))]:
                             country = country or self._country_of(word, context, offset)
+        if role is None and token.lemma_.lower() in self.words.mouthpiece_nouns:
+            # "Abbas's office condemned", "Trump's campaign filed a lawsuit": the office
+            # speaks for its owner
+            for owner in children(token, "poss"):
+                if owner.pos_ != "PRON":
+                    found = self.actor(owner, context, offset)
+                    if found is not None:
+                        return found
         if role is None:
             # "Afghan guerrillas", "the Serbian parliament": a country word on any head
             # noun; "Palestinians", "Kurds": a nationality plural stands for its country

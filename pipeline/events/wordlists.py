@@ -109,6 +109,9 @@ class WordLists:
     asking_roots: Words
     """Roots (CAMEO) of acts that ask something from someone: "asked permission from
     Belgrade" (the one asked is the target)."""
+    mouthpiece_nouns: Words
+    """Bodies that speak for the person or country that owns them: "Abbas's office",
+    "Trump's campaign"."""
     conditional_marks: Words
     """Conjunctions of a condition ("only if Western countries lift the ban"): the act
     under them has not happened."""
