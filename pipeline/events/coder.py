@@ -18,7 +18,7 @@ from spacy.tokens import Span, Token
 
 from pipeline.events import rules
 from pipeline.events.actors import IGO, ActorCoder, ArticleContext
-from pipeline.events.arguments import Arguments, Pairs, placed
+from pipeline.events.arguments import Arguments, Pairs, identified, placed
 from pipeline.events.lexicon import EventLexicon, Idiom, Trigger, load_idioms
 from pipeline.events.rules import RECODINGS, RULES, STOP, Draft, Match, Site
 from pipeline.events.syntax import children, negation_and_modality, pobjs
@@ -147,7 +147,7 @@ class EventCoder:
             # "threats to harm lawmakers", "a call to lift the embargo": the act a threat,
             # a demand or an appeal names has not happened
             named_by = self.trigger_of(token.head)
-            if named_by is not None and named_by.cameo[:2] in words.unreal_complement_roots:
+            if named_by is not None and named_by.cameo[:2] in words.unreal_noun_roots:
                 return True
         if token.dep_ == "advcl" and any(m.lower_ in words.conditional_marks
                                          for m in children(token, "mark")):
@@ -302,7 +302,8 @@ class EventCoder:
     def _filtered(self, events: list[CodedEvent], judging: set[int]) -> list[CodedEvent]:
         """What a sentence states only in passing: the saying when what was said is an
         event ("X said Y attacked Z"), plain statements, and directed acts whose target the
-        parse lost (unless they judge an act, "welcomed the meeting")."""
+        parse lost (unless they judge an act, "welcomed the meeting"), and violence between
+        actors of no known country, body or armed force (a brawl, a match report)."""
         words = self.words
         if any(e.trigger not in words.reporting_verbs for e in events):
             # "did not say why" is a refusal to comment of its own, and "said the sanctions
@@ -311,7 +312,10 @@ class EventCoder:
                       or e.cameo_code in (rules.DECLINE_COMMENT, rules.CRITICISE)]
         return [e for e in events if e.cameo_code != rules.BARE_STATEMENT
                 and (e.actor2 is not None or e.cameo_root not in words.directed_roots
-                     or id(e) in judging)]
+                     or id(e) in judging)
+                and (e.cameo_root not in words.violent_roots or any(
+                    a is not None and (identified(a) or a.role in words.armed_roles)
+                    for a in (e.actor1, e.actor2)))]
 
     # -- rows ------------------------------------------------------------------------------
 

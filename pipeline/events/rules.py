@@ -208,8 +208,9 @@ def needs_object(site: Site) -> _Stop | None:
 
 
 def economic_blow(site: Site) -> _Stop | None:
-    """Tariffs, prices or a slump that "hit" or "hurt" someone are an economic cost, not
-    violence: a violent verb whose subject is an economic thing is no event.
+    """Tariffs, prices or a slump that "hit" or "hurt" someone are an economic cost, and a
+    plague or a flood that kills is a disaster, not violence: a violent verb whose subject
+    is an economic thing or a natural cause is no event.
 
     Example: "Chinese tariffs hit American farmers last year." → nothing from "hit"
     """
@@ -217,8 +218,9 @@ def economic_blow(site: Site) -> _Stop | None:
     if trigger is None or token.pos_ != "VERB" or trigger.cameo[:2] not in VIOLENT_ROOTS | {
             "18"}:
         return None
-    if any(s.lemma_.lower() in site.words.economic_nouns for s in subject(token)[0]):
-        return STOP
+    causes = subject(token)[0] + [p for _prep, p in pobjs(token, frozenset({"by"}))]
+    if any(c.lemma_.lower() in site.words.economic_nouns for c in causes):
+        return STOP  # "farmers hit by tariffs", "the plague killed millions"
     return None
 
 

@@ -98,8 +98,8 @@ class WordLists:
     """First words of a name that make it a body of an international organization: "UN
     Support Mission in Libya"."""
     economic_nouns: Words
-    """Economic things that "hit" or "hurt" someone without violence: "tariffs hit
-    farmers"."""
+    """Economic things and natural causes that "hit", "hurt" or "kill" without an assailant:
+    "tariffs hit farmers", "the plague killed millions"."""
     dating_nouns: Words
     """Nouns that use an event as a date: "the anniversary of the invasion", "the eve of
     the summit"."""
@@ -173,8 +173,15 @@ class WordLists:
     """Roots of acts done to someone, whose noun names that someone after "of": "the
     invasion of Ukraine", "the release of two nationals"."""
     forceful_roots: Words
-    """Roots of acts of force, whose object, whatever it is, was acted on ("arrested an
-    alleged sharpshooter")."""
+    """Roots of coercion, whose object, whatever it is, was acted on ("arrested an alleged
+    sharpshooter")."""
+    violent_roots: Words
+    """Roots of violence and force: coded only when one side is known by country, as an
+    international body or as an armed force ("Garrett hit Rudolph with a helmet" is no
+    political event)."""
+    unreal_noun_roots: Words
+    """Roots of nouns whose "to" clause names an act that has not happened: "threats to
+    harm", "calls to lift"."""
     undirected_codes: Words
     """Codes of directed roots whose act needs no target: resigning (0831), a ceasefire
     (0871), a retreat (0874)."""
