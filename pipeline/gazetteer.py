@@ -155,6 +155,15 @@ class Gazetteer:
         self._load_subdivisions()
         self._load_cities(base / "cities.tsv")
         self._load_orgs(base / "organizations.tsv")
+        self._actor_orgs: dict[str, str] = {}
+        for name in ("actor_organizations_curated.tsv", "actor_organizations.tsv"):
+            if (base / name).exists():  # the hand-curated file first
+                with (base / name).open(encoding="utf-8", newline="") as handle:
+                    rows = csv.reader((line for line in handle if not line.startswith("#")),
+                                      delimiter="\t")
+                    next(rows)
+                    for org, code in rows:
+                        self._actor_orgs.setdefault(lookup_key(org), code)
         self.title_words = _word_list(base / "titles.txt")
         self.org_words = _word_list(base / "org_words.txt")
         self._people: dict[str, KnownPerson] = {}
@@ -259,6 +268,12 @@ class Gazetteer:
     def organization(self, text: str) -> KnownOrg | None:
         """A well-known organization by any of its names (``ICC``, ``the United Nations``)."""
         return self._orgs.get(lookup_key(_strip_article(text)))
+
+    def actor_organization(self, text: str) -> str | None:
+        """The CAMEO actor code an organization or armed group stands for (``IGO``,
+        ``AFGREB``, ``NGO``, ``USABUS``), from the Phoenix dictionaries
+        (``actor_organizations.tsv``, built by ``tools/build_organizations.py``)."""
+        return self._actor_orgs.get(lookup_key(_strip_article(text)))
 
     def person(self, name: str) -> KnownPerson | None:
         """A known office holder by name or alias (``Vladimir V. Putin``, ``Putin``)."""

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Token
 
+from pipeline.events.syntax import children
 from pipeline.events.wordlists import WordLists
 from pipeline.gazetteer import Gazetteer
 from pipeline.records import Actor, Mention
@@ -38,6 +39,8 @@ def _title_words(doc: Doc, start: int) -> list[Token]:
     punctuation or other name."""
     words: list[Token] = []
     for token in reversed(doc[max(0, start - _ROLE_WINDOW):start]):
+        if token.text in ("-", "–") and words and token.i > 0 and not doc[token.i - 1].is_punct:
+            continue  # "UN Secretary-General": the hyphen inside a title
         if token.is_punct or token.ent_type_ == "PERSON" or token.pos_ not in (
                 "PROPN", "NOUN", "ADJ"):
             break
@@ -67,7 +70,11 @@ class ArticleContext:
 
     main_country: str | None = None
     """The country the article is mostly about: the one its places and nationalities name
-    most. A minister or police force without a stated country is taken to be its."""
+    most (countries and nationality words both count). A minister or police force without a
+    stated country is taken to be its."""
+    several_countries: bool = False
+    """Whether the article names more than one country: a role of no stated country
+    ("the ministry") is then anyone's, and is not coded."""
     doers: dict[str, Actor] = field(default_factory=dict)
     """Who last did each kind of act (CAMEO root) in the sentences coded so far: "the
     sanctions", named without their owner, are the sanctions the article reported."""
@@ -77,7 +84,8 @@ class ArticleContext:
                                key=lambda m: m.start_char)
         self.starts = [m.start_char for m in self.mentions]
         counts = Counter(m.country_code for m in self.mentions
-                         if m.entity_type == "GPE" and m.country_code)
+                         if m.entity_type in ("GPE", "NORP") and m.country_code)
+        self.several_countries = len(counts) > 1
         if counts:
             (top, first), *rest = counts.most_common(2)
             # Only a clear favourite: a story about two countries has no main one.
@@ -109,13 +117,23 @@ class ArticleContext:
         return None
 
 
-def load_agents(path: Path | None = None) -> dict[tuple[str, ...], str]:
-    """Agent words (as lemma tuples) → role code."""
-    source = Path(str(path or _DATA / "agents.tsv"))
-    with source.open(encoding="utf-8", newline="") as handle:
-        rows = csv.reader((line for line in handle if not line.startswith("#")), delimiter="\t")
-        next(rows)
-        return {tuple(word.split()): role for word, role in rows}
+def load_agents(path: Path | None = None,
+                extra: Path | None = None) -> dict[tuple[str, ...], str]:
+    """Agent words (as lemma tuples) → role code: the hand-curated ``agents.tsv``, then the
+    words of the Phoenix agent dictionary it lacks (``agents_phoenix.tsv``, built by
+    ``tools/build_agents.py``)."""
+    found: dict[tuple[str, ...], str] = {}
+    sources = [Path(str(path or _DATA / "agents.tsv"))]
+    if path is None or extra is not None:
+        sources.append(Path(str(extra or _DATA / "agents_phoenix.tsv")))
+    for source in sources:
+        with source.open(encoding="utf-8", newline="") as handle:
+            rows = csv.reader((line for line in handle if not line.startswith("#")),
+                              delimiter="\t")
+            next(rows)
+            for word, role in rows:
+                found.setdefault(tuple(word.split()), role)
+    return found
 
 
 def load_regions(path: Path | None = None) -> dict[str, str]:
@@ -147,11 +165,15 @@ class ActorCoder:
 
     def role_of(self, tokens: list[Token]) -> str | None:
         """The role named by the last agent word (or two-word agent) among ``tokens``."""
+        tokens = [t for t in tokens if not t.is_punct]  # "Secretary-General"
         lemmas = [t.lemma_.lower() for t in tokens]
+        forms = [t.lower_ for t in tokens]
         for i in range(len(lemmas) - 1, -1, -1):
             for width in (2, 1):
                 if i - width + 1 >= 0:
-                    role = self._agents.get(tuple(lemmas[i - width + 1:i + 1]))
+                    # the lemma, else the word as written: "forces" is lemmatized to "force"
+                    role = self._agents.get(tuple(lemmas[i - width + 1:i + 1])) or (
+                        self._agents.get(tuple(forms[i - width + 1:i + 1])))
                     if role:
                         return role
         return None
@@ -225,6 +247,17 @@ class ActorCoder:
         if mention is None and token.pos_ == "PROPN":
             # A surname the model missed at the start of a sentence ("Orbán did not comment")
             mention = context.person_called(token.text, char)
+        if token.pos_ == "PROPN" and (mention is None or mention.label == "NORP"):
+            # A country, capital or listed organization the model did not tag ("accused Kyiv
+            # of ...", "the Taliban said", "the Islamic State" with only "Islamic" tagged)
+            name = " ".join(t.text for t in token.subtree if t.dep_ in ("compound", "flat")
+                            or t is token)
+            ref = self._gazetteer.country(name, local_places=False)
+            if ref is not None:
+                return _actor(ref.alpha3, "GOV" if ref.kind == "capital" else None, name)
+            listed = self.listed_organization(name)
+            if listed is not None:
+                return listed
         if mention is not None and (mention.entity_type == "PERSON"
                                     or mention.entity_name in context.person_roles):
             # A name the model tagged as a person elsewhere in the article ("Kurti" as an
@@ -249,6 +282,31 @@ class ActorCoder:
             # "The Interior Ministry", "the Border Guard": a named body of no stated country
             # is still read by its agent word, like any common noun phrase.
         return self._described(token, context, offset)
+
+    def unresolved(self, token: Token) -> Actor | None:
+        """A name the coder cannot place ("the ACLU", "Mr Bell"): an actor of no known
+        country or role (``UNK``). Times, amounts and numbers are never actors."""
+        if token.ent_type_ in self.words.non_actor_entity_types or (
+                token.ent_type_ not in self.words.actor_entity_types and token.pos_ != "PROPN"):
+            return None
+        return _actor(None, None, " ".join(t.text for t in token.subtree))
+
+    def listed_organization(self, name: str) -> Actor | None:
+        """An organization or armed group of the Phoenix dictionaries: "Amnesty
+        International" (NGO), "the Taliban" (AFGREB), "UNICEF" (IGO)."""
+        code = self._gazetteer.actor_organization(name)
+        words = name.lower().removeprefix("the ").split()
+        if code is None and len(words) > 1 and (
+                words[0] in self.words.igo_name_starts
+                or " ".join(words[:2]) in self.words.igo_name_starts):
+            code = IGO  # "the UN Support Mission in Libya", "the European Union's mission"
+        if code is None:
+            return None
+        if code == IGO:
+            return Actor(IGO, None, None, name)
+        if len(code) == 3 and self._gazetteer.country_name(code) is None:
+            return _actor(None, code, name)
+        return _actor(code[:3], code[3:] or None, name)
 
     def compound_owner(self, token: Token) -> Actor | None:
         """The country in a hyphenated participle the model kept as one word: "a
@@ -309,14 +367,31 @@ class ActorCoder:
             if role:
                 context.person_roles[mention.entity_name] = role
                 titled = self._title_country(doc, start, context, offset)
-        if titled == IGO and not mention.country_code:
+        if titled == IGO:
             # "UN Secretary-General António Guterres", "EU envoy Miroslav Lajčák"
             return Actor(IGO, None, None, mention.entity_name, mention.entity_name, "PERSON")
         country = mention.country_code or titled or (context.main_country if role else None)
+        if country is None and role is None:
+            # a bare name ("Erdogan said"): the people table's country; a titled one
+            # ("European Council President Charles Michel") holds the office the title says
+            known = self._gazetteer.person(mention.entity_name)
+            country = known.country_code if known is not None else None
+        if country is None and role is None:
+            listed = self.listed_organization(mention.entity_name)
+            if listed is not None:  # "Georgian Dream", tagged as a person
+                return replace(listed, text=mention.entity_name,
+                               entity_name=mention.entity_name, entity_type="PERSON")
         return _actor(country, role, mention.entity_name, mention.entity_name, "PERSON")
 
     def _named(self, mention: Mention, token: Token) -> Actor | None:
         country = mention.country_code
+        if not country:
+            # "the M23" (tagged a place), "Georgian Dream": a listed group or party
+            listed = self.listed_organization(mention.entity_name) or (
+                self.listed_organization(mention.text))
+            if listed is not None:
+                return replace(listed, text=mention.text, entity_name=mention.entity_name,
+                               entity_type=mention.entity_type)
         ref = self._gazetteer.country(mention.text)
         if mention.entity_type == "GPE" and mention.entity_name in self._seats:
             return Actor(IGO, None, None, mention.text, mention.entity_name, mention.entity_type)
@@ -334,6 +409,11 @@ class ActorCoder:
             if country:
                 return _actor(country, role, mention.text, mention.entity_name,
                               mention.entity_type)
+            listed = self.listed_organization(mention.entity_name) or (
+                self.listed_organization(mention.text))
+            if listed is not None:
+                return replace(listed, text=mention.text, entity_name=mention.entity_name,
+                               entity_type=mention.entity_type)
             if self._gazetteer.organization(mention.entity_name) is not None:
                 return Actor("IGO", None, None, mention.text, mention.entity_name,
                              mention.entity_type)
@@ -365,7 +445,31 @@ class ActorCoder:
                         for word in [pobj, *(c for c in pobj.children
                                              if c.dep_ in ("compound", "amod", "poss"))]:
                             country = country or self._country_of(word, context, offset)
+        if role is None and token.lemma_.lower() in self.words.mouthpiece_nouns:
+            # "Abbas's office condemned", "Trump's campaign filed a lawsuit": the office
+            # speaks for its owner
+            for owner in children(token, "poss"):
+                if owner.pos_ != "PRON":
+                    found = self.actor(owner, context, offset)
+                    if found is not None:
+                        return found
         if role is None:
+            # "Afghan guerrillas", "the Serbian parliament": a country word on any head
+            # noun; "Palestinians", "Kurds": a nationality plural stands for its country
+            words = [c for c in token.children if c.dep_ in ("amod", "compound", "nmod",
+                                                               "poss")]
+            if token.tag_ in ("NNS", "NNPS"):
+                words.append(token)
+            for word in words:
+                mention = context.mention_at(offset + word.idx)
+                if mention is not None and self._is_city(mention):
+                    continue  # "the Luanda talks": a city only says where
+                found = self._country_of(word, context, offset) if word is not token else None
+                ref = self._gazetteer.country(word.text, local_places=False)
+                if ref is not None and ref.kind == "demonym":
+                    found = ref.alpha3
+                if found:
+                    return _actor(found, None, " ".join(t.text for t in token.subtree))
             return None
         if country is None and len(phrase) == 1 and [c.lower_ for c in token.children] == [
                 "the"]:

@@ -17,8 +17,8 @@ from pathlib import Path
 from spacy.tokens import Span, Token
 
 from pipeline.events import rules
-from pipeline.events.actors import ActorCoder, ArticleContext
-from pipeline.events.arguments import Arguments, Pairs
+from pipeline.events.actors import IGO, ActorCoder, ArticleContext
+from pipeline.events.arguments import Arguments, Pairs, identified, placed
 from pipeline.events.lexicon import EventLexicon, Idiom, Trigger, load_idioms
 from pipeline.events.rules import RECODINGS, RULES, STOP, Draft, Match, Site
 from pipeline.events.syntax import children, negation_and_modality, pobjs
@@ -28,6 +28,9 @@ from pipeline.records import Actor, CodedEvent
 
 MAX_SENTENCE_TOKENS = 150
 """Longer "sentences" are run-ons or lists, where the parse is not worth trusting."""
+COMMITMENT_RULES = frozenset({"commitment_to_act", "commitment"})
+"""Rules of an intent stated outright ("agreed to share", "pledged to send"): the
+commitment happened, and stands without a target."""
 MAX_EVENTS_PER_TRIGGER = 6
 """A joint act of three parties: each towards each other, six ordered pairs."""
 
@@ -95,8 +98,12 @@ class EventCoder:
         compounds = [c.lemma_.lower() for c in token.lefts if c.dep_ == "compound"]
         if compounds:
             lemmas.insert(0, " ".join([*compounds, token.lemma_.lower()]))
+        direct = {c.lemma_.lower() for c in children(token, "dobj", "nsubjpass")}
         for lemma in lemmas:
-            for trigger in self._lexicon.triggers_for(lemma, pos):
+            # a pattern on the direct object first: "voiced his support ... in a phone call"
+            # is support (051), not a call (020)
+            found = self._lexicon.triggers_for(lemma, pos)
+            for trigger in sorted(found, key=lambda t: t.pattern not in direct):
                 bare = not trigger.pattern and not trigger.particle
                 if bare and pos == "VERB" and lemma in self._generic:
                     continue
@@ -106,7 +113,10 @@ class EventCoder:
 
     def _matches(self, trigger: Trigger, token: Token) -> bool:
         if trigger.pattern:
-            return trigger.pattern in _words_under(token)
+            # "held up the talks" (164) needs its particle: "held talks" is a meeting
+            return trigger.pattern in _words_under(token) and (
+                not trigger.particle or any(c.lower_ == trigger.particle for c in children(
+                    token, "prt", "prep", "agent")))
         if trigger.particle:
             for child in children(token, "prep", "prt", "agent"):
                 if child.lower_ != trigger.particle:
@@ -132,14 +142,27 @@ class EventCoder:
                    if clause.pos_ in ("VERB", "AUX"))
 
     def _unreal_clause(self, token: Token) -> bool:
+        words = self.words
+        if token.dep_ == "acl" and any(a.lower_ == "to" for a in children(token, "aux")):
+            # "threats to harm lawmakers", "a call to lift the embargo": the act a threat,
+            # a demand or an appeal names has not happened
+            named_by = self.trigger_of(token.head)
+            if named_by is not None and named_by.cameo[:2] in words.unreal_noun_roots:
+                return True
+        if token.dep_ == "advcl" and any(m.lower_ in words.conditional_marks
+                                         for m in children(token, "mark")):
+            return True  # "will return to the deal only if Western countries lift ..."
+        if token.dep_ == "pcomp" and token.head.lower_ in words.conditional_marks:
+            return True  # "ready to sign, provided that Baku withdrew its troops"
         if token.dep_ not in ("xcomp", "ccomp", "pcomp"):
             return False
-        words = self.words
         head = token.head.head if token.dep_ == "pcomp" and token.head.dep_ == "prep" else (
             token.head)
         if token.dep_ == "ccomp" and (head.lemma_ in words.speculative_heads or any(
                 c.lower_ in words.speculative_predicates for c in children(head, "acomp"))):
             return True  # "analysts believe that ...", "it is unlikely that China would ..."
+        if token.dep_ == "xcomp" and head.lemma_ in words.wishing_heads:
+            return True  # "most Georgians want to join the EU"
         if head.lemma_ in words.reporting_verbs or head.lemma_ in words.refusing_heads:
             return False
         governing = self.trigger_of(head)
@@ -184,17 +207,74 @@ class EventCoder:
             judges = found.trigger.cameo[:2] in self.words.judging_roots \
                 and found.token.pos_ == "VERB" and any(
                     self.trigger_of(o) for o in children(found.token, "dobj", "nsubjpass"))
+            # a directed act that names what it was done to stands without a target; an
+            # intent (03x) needs someone it is towards
+            # an act the lexicon defines by its object ("imposed a curfew", "lifted the
+            # state of emergency") names what it acts on
+            standalone = standalone or found.rule in COMMITMENT_RULES \
+                or found.trigger.cameo in self.words.undirected_codes or (
+                    found.trigger.cameo[:2] != rules.INTENT[:2]
+                    and (self._pattern_object(found) or self._acted_on(found.token)))
             pairs = self._joint(found.pairs, found.trigger)[:MAX_EVENTS_PER_TRIGGER]
             draft, applied = self._recoded(found, site)
+            seen: set[tuple[str, str | None]] = set()
             for actor1, actor2 in pairs:
+                key = (actor1.code, actor2.code if actor2 is not None else None)
+                if key in seen and actor1.code in (IGO, "UNK"):
+                    continue  # "the AU and the EAC called for ...": one IGO event, not two
+                seen.add(key)
                 events.append(self._event(draft, f"{found.rule}{applied}", actor1, actor2,
                                           sentence, sentence_index, offset, context, anchor))
                 if judges or standalone:
                     judging.add(id(events[-1]))
         events = self._filtered(events, judging)
+        roots: set[str] = set()
         for event in events:
-            context.doers[event.cameo_root] = event.actor1
+            if event.cameo_root not in roots:  # a joint act: its first-named side
+                context.doers[event.cameo_root] = event.actor1
+                roots.add(event.cameo_root)
         return events
+
+    def _pattern_object(self, found: Match) -> bool:
+        """Whether the lexicon entry that matched names the noun the act is done to
+        ("imposed a curfew", "lifted the state of emergency"), not a complement ("remained
+        committed")."""
+        pattern = found.trigger.pattern
+        if not pattern or found.token.pos_ != "VERB":
+            return False
+        objects = children(found.token, "dobj", "nsubjpass") + [
+            o for c in children(found.token, "prep") for o in children(c, "pobj")]
+        return any(o.lemma_.lower() == pattern and o.pos_ == "NOUN" for o in objects)
+
+    def _acted_on(self, token: Token) -> bool:
+        """Whether a directed act names what it was done to, though no actor: an act
+        ("condemned the bombing"), a policy ("rejected the plan"), a place or a name
+        ("shelled the town"), or people ("arrested protesters"). Such an act happened and
+        is kept without a target; "praised the weather" is no political event."""
+        if token.pos_ != "VERB":  # "the release of two nationals", "strikes on the port"
+            objects = [o for c in token.children if c.dep_ == "prep"
+                       and (c.lower_ in self.words.target_preps or c.lower_ == "of")
+                       for o in children(c, "pobj")]
+        else:
+            objects = children(token, "dobj", "nsubjpass") + [
+                o for c in children(token, "prep") if c.lower_ in self.words.target_preps
+                for o in children(c, "pobj")]
+        forceful = (t := self.trigger_of(token)) is not None and t.cameo[:2] in (
+            self.words.forceful_roots)
+        # whoever or whatever is arrested, expelled, attacked or seized was acted on
+        return any(self._political_object(o) or (forceful and o.pos_ in ("NOUN", "PROPN"))
+                   for o in objects)
+
+    def _political_object(self, token: Token) -> bool:
+        if token.pos_ not in ("NOUN", "PROPN"):
+            return False
+        words = self.words
+        return (token.pos_ == "PROPN" and token.ent_type_ not in words.non_actor_entity_types) \
+            or token.ent_type_ in words.actor_entity_types or token.ent_type_ in ("LOC", "FAC") \
+            or token.lemma_.lower() in (words.policy_nouns | words.place_nouns
+                                        | words.people_nouns) \
+            or self.actors.role_of([token]) is not None or self.trigger_of(token) is not None \
+            or bool(self._lexicon.triggers_for(token.lemma_.lower(), "VERB"))
 
     def _recoded(self, found: Match, site: Site) -> tuple[Draft, str]:
         """The match after every recoding that applies, and their names (``+name``)."""
@@ -214,14 +294,16 @@ class EventCoder:
         if (trigger.cameo[:2] in self.words.joint_roots
                 and trigger.cameo not in self.words.unilateral_codes
                 and len({a1.code for a1, _ in pairs}) > 1
-                and all(a2 is None for _, a2 in pairs)):
-            return [(a1, a2) for a1, _ in pairs for a2, _ in pairs if a1 is not a2]
+                and all(a2 is None or not placed(a2) for _, a2 in pairs)):
+            sources = list({id(a1): a1 for a1, _ in pairs}.values())
+            return [(a1, a2) for a1 in sources for a2 in sources if a1 is not a2]
         return pairs
 
     def _filtered(self, events: list[CodedEvent], judging: set[int]) -> list[CodedEvent]:
         """What a sentence states only in passing: the saying when what was said is an
         event ("X said Y attacked Z"), plain statements, and directed acts whose target the
-        parse lost (unless they judge an act, "welcomed the meeting")."""
+        parse lost (unless they judge an act, "welcomed the meeting"), and violence between
+        actors of no known country, body or armed force (a brawl, a match report)."""
         words = self.words
         if any(e.trigger not in words.reporting_verbs for e in events):
             # "did not say why" is a refusal to comment of its own, and "said the sanctions
@@ -230,7 +312,10 @@ class EventCoder:
                       or e.cameo_code in (rules.DECLINE_COMMENT, rules.CRITICISE)]
         return [e for e in events if e.cameo_code != rules.BARE_STATEMENT
                 and (e.actor2 is not None or e.cameo_root not in words.directed_roots
-                     or id(e) in judging)]
+                     or id(e) in judging)
+                and (e.cameo_root not in words.violent_roots or any(
+                    a is not None and (identified(a) or a.role in words.armed_roles)
+                    for a in (e.actor1, e.actor2)))]
 
     # -- rows ------------------------------------------------------------------------------
 

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Span, Token
 
 from pipeline.events.actors import ArticleContext
-from pipeline.events.arguments import Pairs
+from pipeline.events.arguments import Pairs, identified
 from pipeline.events.lexicon import Trigger
 from pipeline.events.syntax import (
     children,
@@ -185,9 +185,60 @@ def sports_result(site: Site) -> _Stop | None:
         return STOP if sporting else None
     if _sporting(sentence, words):
         return STOP
-    named = [o for o in children(token, "dobj") if o.ent_type_ in words.actor_entity_types]
-    if named and not _armed(site.of_verb(token), words):
-        return STOP  # "Ottawa held on to beat Detroit", "the senator defeated her rival"
+    named = [o for o in children(token, "dobj") if o.ent_type_ in words.actor_entity_types
+             or o.pos_ == "PROPN"]  # "beat Boeing's Super Hornet in the trials"
+    if named and not _armed([(a1, None) for a1, _a2 in site.of_verb(token)], words):
+        # "Ottawa held on to beat Detroit", "the senator defeated her rival", "the maker
+        # beat its rival's jet in the navy's trials": the winner bears no arms
+        return STOP
+    return None
+
+
+def needs_object(site: Site) -> _Stop | None:
+    """A verb whose event sense takes an object means something else without one: to
+    return a prisoner is a release, to return home is no event.
+
+    Example: "The Chilean envoy returned to Santiago on Monday." → nothing from "return"
+    """
+    token = site.token
+    if token.pos_ == "VERB" and token.lemma_.lower() in site.words.transitive_senses and not (
+            children(token, "dobj", "nsubjpass")):
+        return STOP
+    return None
+
+
+def economic_blow(site: Site) -> _Stop | None:
+    """Tariffs, prices or a slump that "hit" or "hurt" someone are an economic cost, and a
+    plague or a flood that kills is a disaster, not violence: a violent verb whose subject
+    is an economic thing or a natural cause is no event.
+
+    Example: "Chinese tariffs hit American farmers last year." → nothing from "hit"
+    """
+    token, trigger = site.token, site.trigger
+    if trigger is None or token.pos_ != "VERB" or trigger.cameo[:2] not in VIOLENT_ROOTS | {
+            "18"}:
+        return None
+    causes = subject(token)[0] + [p for _prep, p in pobjs(token, frozenset({"by"}))]
+    if any(c.lemma_.lower() in site.words.economic_nouns for c in causes):
+        return STOP  # "farmers hit by tariffs", "the plague killed millions"
+    return None
+
+
+def participle_modifier(site: Site) -> _Stop | None:
+    """A present participle that describes a noun ("troops supporting the army", "a law
+    banning rallies"), or a relative clause of a state in the simple present ("a leader who
+    maintains ties with both sides"), says what the noun is or does in general; it reports no act.
+
+    Example: "Chile has troops in the region supporting the Peruvian army." → nothing from
+    "support"
+    """
+    token = site.token
+    if token.pos_ == "VERB" and token.dep_ == "acl" and token.tag_ == "VBG":
+        return STOP
+    if token.pos_ == "VERB" and token.dep_ == "relcl" and token.tag_ in ("VBZ", "VBP") \
+            and token.lemma_.lower() in site.words.state_verbs \
+            and not children(token, "aux", "auxpass"):
+        return STOP  # "Erdoğan, who maintains close ties with Kyiv": what he is, not an act
     return None
 
 
@@ -253,9 +304,40 @@ def reported_criticism(site: Site) -> Match | _Stop | None:
         pairs) else STOP
 
 
-def commitment_to_act(site: Site) -> Match | None:
-    """Agreeing, pledging or promising to do an act is the intent to do it: 03x by the act's
-    root (to meet 036, to give aid 033), towards whom the act is done.
+DEMAND = "100"
+HOSTILE_ROOTS_FROM = "13"
+"""Roots from threats (13) on are hostile acts: agreeing on one decides it."""
+
+
+def obligation(site: Site) -> Match | _Stop | None:
+    """What someone says another "must" or "should" do is a demand on them (100) by the
+    speaker; the act itself has not happened. With no speaker named, it is no event.
+
+    Example: "Chile said Peru must withdraw its troops from the border." → CHL 100 PER
+    """
+    token, words = site.token, site.words
+    if token.pos_ != "VERB" or site.trigger is None:
+        return None
+    clause = token
+    while clause.dep_ == "conj" and clause.head is not clause and not children(clause, "aux"):
+        clause = clause.head  # "must ensure security and provide amenities"
+    if not any(a.lower_ in words.obligation_aux for a in children(clause, "aux")):
+        return None
+    while clause.dep_ == "conj" and clause.head is not clause:
+        clause = clause.head
+    if clause.dep_ != "ccomp" or clause.head.lemma_ not in words.reporting_verbs:
+        return STOP
+    speaker = clause.head
+    pairs = [(a1, a2) for a1, a2 in site.pairs(subject(speaker)[0], subject(token)[0])
+             if a2 is None or a2.country != a1.country or not a1.country]
+    site.consumed.add(speaker.i)
+    return Match(site.trigger.recode(DEMAND), token, pairs) if pairs else STOP
+
+
+def commitment_to_act(site: Site) -> Match | _Stop | None:
+    """Agreeing, pledging or promising to do a cooperative act is the intent to do it: 03x
+    by the act's root (to meet 036, to give aid 033), towards whom the act is done; agreeing
+    on a hostile act decides it, and the act is coded.
 
     Example: "France agreed to send humanitarian aid to Armenia." → FRA 033 ARM
     """
@@ -268,6 +350,10 @@ def commitment_to_act(site: Site) -> Match | None:
     if not promised:
         return None
     act, act_trigger = promised[0]
+    if act_trigger.cameo[:2] >= HOSTILE_ROOTS_FROM:
+        # "ministers agreed to extend sanctions on Russia": agreeing on a hostile act is
+        # deciding it, not an intent to cooperate; the act itself is coded
+        return STOP
     site.consumed.add(act.i)
     return Match(site.trigger.recode(site.intent(act_trigger)),  # type: ignore[union-attr]
                  token, site.of_verb(act))
@@ -323,6 +409,8 @@ def crowd_at_building(site: Site) -> Match | _Stop | None:
     pairs = site.pairs(subject(token)[0], [])
     if _armed(pairs, words):
         return None
+    # a crowd of no known country ("several thousand teachers") is not coded at all
+    pairs = [(a1, a2) for a1, a2 in pairs if identified(a1)]
     return Match(Trigger.of(token, PROTEST), token, pairs) if pairs else STOP
 
 
@@ -332,9 +420,12 @@ def light_verb(site: Site) -> _Stop | None:
 
     Example: "The European Union imposed new sanctions on Iran." → nothing from "impose"
     """
-    token = site.token
-    if token.pos_ == "VERB" and token.lemma_ in site.words.light_verbs and any(
-            site.trigger_of(obj) for obj in children(token, "dobj", "nsubjpass")):
+    token, trigger = site.token, site.trigger
+    nouns = [t for obj in children(token, "dobj", "nsubjpass") if (t := site.trigger_of(obj))]
+    if token.pos_ == "VERB" and token.lemma_ in site.words.light_verbs and nouns:
+        if trigger is not None and trigger.pattern and all(
+                n.cameo[:2] != trigger.cameo[:2] for n in nouns):
+            return None  # "lifted the blockade": the verb undoes the noun's act (0872)
         return STOP
     return None
 
@@ -366,12 +457,48 @@ def verb_event(site: Site) -> Match | None:
         # "agreed on new sanctions against Iran": the target hangs on the object
         objects = [o for c in token.children for o in [c, *children(c, "pobj")]
                    if o.lemma_.lower() == trigger.pattern and o.pos_ == "NOUN"]
-        targets = [t for o in objects[:1] for _p, pobj in pobjs(o, site.words.target_preps)
+        # "refused a request from Peru": whom the request came from is the target too
+        targets = [t for o in objects[:1]
+                   for _p, pobj in pobjs(o, site.words.target_preps | site.words.source_preps)
                    for t in with_conjuncts(pobj)]
         if targets:
             pairs = site.pairs(subject(token)[0], targets) or pairs
+    if pairs and all(a2 is None for _a1, a2 in pairs) \
+            and trigger.cameo[:2] in site.words.asking_roots:
+        # "asked permission from Belgrade", "demanded an explanation from the minister":
+        # whom something is asked or demanded from is the target
+        asked = [t for _p, pobj in pobjs(token, frozenset({"from"})) for t in with_conjuncts(pobj)]
+        if asked:
+            pairs = site.pairs(subject(token)[0], asked) or pairs
+    if pairs and all(a2 is None for _a1, a2 in pairs) \
+            and trigger.cameo[:2] in site.words.clause_target_roots:
+        # "warned that the Philippines would pay", "demanded that Israel halt": the subject
+        # of the "that" clause is whom the warning or demand is aimed at
+        # ... and "found Mendez guilty": the subject of a small clause
+        targets = [t for c in children(token, "ccomp")
+                   if children(c, "mark") or c.pos_ in ("ADJ", "NOUN")
+                   for s in children(c, "nsubj", "nsubjpass") for t in with_conjuncts(s)]
+        if targets:
+            pairs = [p for p in site.pairs(subject(token)[0], targets)
+                     if p[1] is not None and (p[1].country != p[0].country
+                                              or not p[1].country)] or pairs
+            # (not "warned that we ...": the speaker's own side is no target)
     consume = trigger.pattern if token.lemma_ not in site.words.future_heads else None
     return Match(trigger, token, pairs, consume=consume)
+
+
+def dated_by_event(site: Site) -> _Stop | None:
+    """An event noun that dates something ("the anniversary of the invasion", "on the eve
+    of the summit") is a time, not a report of the event.
+
+    Example: "Chile marked the anniversary of the Peruvian invasion on Monday." → nothing
+    from "invasion"
+    """
+    token = site.token
+    if token.pos_ != "VERB" and token.dep_ == "pobj" and token.head.lower_ == "of" \
+            and token.head.head.lemma_.lower() in site.words.dating_nouns:
+        return STOP
+    return None
 
 
 def noun_under_event_verb(site: Site) -> _Stop | None:
@@ -417,10 +544,14 @@ RULES: tuple[Rule, ...] = (
     refused_thing,
     not_an_event,
     sports_result,
+    economic_blow,
+    participle_modifier,
+    needs_object,
     other_sense,
     purpose_of_consultation,
     allegation,
     reported_criticism,
+    obligation,
     commitment_to_act,
     commitment,
     ready_to_act,
@@ -428,6 +559,7 @@ RULES: tuple[Rule, ...] = (
     light_verb,
     planned_act,
     verb_event,
+    dated_by_event,
     noun_under_event_verb,
     noun_event,
 )

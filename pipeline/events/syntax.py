@@ -29,7 +29,7 @@ def with_conjuncts(token: Token) -> list[Token]:
 def pobjs(token: Token, preps: frozenset[str]) -> list[tuple[str, Token]]:
     """``(preposition, object)`` pairs under a token: "meeting with Kim" → ("with", Kim)."""
     pairs = []
-    preps_found = children(token, "prep", "agent")
+    preps_found = children(token, "prep", "agent", "dative")  # "sent letters to Moscow"
     # "condemned by Azerbaijan and by Russia": a conjoined preposition brings its object too
     preps_found += [c for p in preps_found for c in p.conjuncts if c.pos_ == "ADP"]
     for prep in preps_found:
@@ -146,7 +146,7 @@ def referents(tokens: list[Token], words: WordLists) -> list[Token]:
     for token in tokens:
         if token.lower_ in words.relative_pronouns and token.head.dep_ == "relcl":
             token = token.head.head
-        if token.lower_ in ("it", "we") and token.dep_ == "nsubj" and token.head.dep_ == (
+        if token.lower_ in ("it", "we", "they") and token.dep_ == "nsubj" and token.head.dep_ == (
                 "ccomp") and children(token.head.head, "nsubj"):
             # "Burundi said it was withdrawing": the speaker speaks of itself
             token = children(token.head.head, "nsubj")[0]

@@ -73,6 +73,50 @@ class WordLists:
     """Claiming or alleging that someone did something accuses them (112)."""
     own_possessives: Words
     """Possessive pronouns that name no owner of their own."""
+    policy_nouns: Words
+    """What a directed act may be done to without an actor target: "rejected the plan",
+    "condemned the decision"."""
+    place_nouns: Words
+    """Places a directed act may be done to without an actor target: "shelled the
+    village"."""
+    people_nouns: Words
+    """People a directed act may be done to without a placed actor: "arrested two
+    journalists"."""
+    clause_target_roots: Words
+    """Roots (CAMEO) of acts aimed at the subject of their "that" clause: "warned that
+    Manila would pay"."""
+    transitive_senses: Words
+    """Verbs whose event sense takes an object: "returned the prisoners" (084), not
+    "returned home"."""
+    obligation_aux: Words
+    """Modals of obligation: what someone "must" or "should" do is demanded of them, not
+    done."""
+    state_verbs: Words
+    """Verbs of a standing state: in a relative clause in the simple present ("who maintains
+    ties with both") they describe, not report."""
+    igo_name_starts: Words
+    """First words of a name that make it a body of an international organization: "UN
+    Support Mission in Libya"."""
+    economic_nouns: Words
+    """Economic things and natural causes that "hit", "hurt" or "kill" without an assailant:
+    "tariffs hit farmers", "the plague killed millions"."""
+    dating_nouns: Words
+    """Nouns that use an event as a date: "the anniversary of the invasion", "the eve of
+    the summit"."""
+    commentator_nouns: Words
+    """What makes a named person a commentator, whose words are opinions: "X, an expert
+    on ..."."""
+    asking_roots: Words
+    """Roots (CAMEO) of acts that ask something from someone: "asked permission from
+    Belgrade" (the one asked is the target)."""
+    mouthpiece_nouns: Words
+    """Bodies that speak for the person or country that owns them: "Abbas's office",
+    "Trump's campaign"."""
+    conditional_marks: Words
+    """Conjunctions of a condition ("only if Western countries lift the ban"): the act
+    under them has not happened."""
+    wishing_heads: Words
+    """What someone wants, hopes or aims to do ("wanted to join the EU") has not happened."""
     speculative_heads: Words
     """What someone believes or guesses (in a "that" clause) has not happened."""
     speculative_predicates: Words
@@ -83,6 +127,8 @@ class WordLists:
     """Weapons fired at no one are a show of force (150), at someone an attack."""
     actor_entity_types: Words
     """spaCy entity labels that can name an actor (labels, not lemmas)."""
+    non_actor_entity_types: Words
+    """spaCy entity labels that never name an actor: times, amounts, numbers."""
     agent_participles: Words
     """Participles after a hyphenated country that make it the owner ("U.S.-drafted";
     surface forms)."""
@@ -123,6 +169,25 @@ class WordLists:
     """Objecting to "the <hostile act>" objects to whoever the article said did it."""
     person_title_roles: Words
     """Roles of a title that make the name after it a person."""
+    patient_of_roots: Words
+    """Roots of acts done to someone, whose noun names that someone after "of": "the
+    invasion of Ukraine", "the release of two nationals"."""
+    forceful_roots: Words
+    """Roots of coercion, whose object, whatever it is, was acted on ("arrested an alleged
+    sharpshooter")."""
+    violent_roots: Words
+    """Roots of violence and force: coded only when one side is known by country, as an
+    international body or as an armed force ("Garrett hit Rudolph with a helmet" is no
+    political event)."""
+    unreal_noun_roots: Words
+    """Roots of nouns whose "to" clause names an act that has not happened: "threats to
+    harm", "calls to lift"."""
+    undirected_codes: Words
+    """Codes of directed roots whose act needs no target: resigning (0831), a ceasefire
+    (0871), a retreat (0874)."""
+    stateless_roles: Words
+    """Roles an actor of no known country may have, coded alone in a story about several
+    countries ("a man crossing from Belarus": CVL)."""
     armed_roles: Words
     """Roles of actors who use force: a contest or an encirclement by anyone else is no
     violence."""

@@ -230,10 +230,14 @@ def test_an_international_official_is_coded_igo(events_of):
                for e in events)
 
 
-def test_an_actor_of_no_country_is_not_a_source(events_of):
+def test_an_actor_of_no_country_is_coded_by_its_role_alone(events_of):
+    # the guideline's "country unknown: use the role alone": no country is guessed for
+    # troops the text does not place, in an article about two countries
     events = events_of("Russia and Ukraine traded blame. Ukraine said Russia lied. Troops in "
                        "the region supported the Congolese army.")
-    assert all(e.actor1.country or e.actor1.code == "IGO" for e in events)
+    assert all(e.actor1.country or e.actor1.code == "IGO" or e.actor1.code == e.actor1.role
+               for e in events)
+    assert all(e.actor1.country is None for e in events if e.actor1.role == "MIL")
 
 
 def test_a_purpose_clause_is_the_agenda_of_a_visit(events_of):
