@@ -59,6 +59,18 @@ def _words_under(token: Token) -> set[str]:
         g.lemma_.lower() for c in children(token, "prep", "prt") for g in c.children}
 
 
+def _adjacent_phrase(token: Token) -> set[str]:
+    """The lemmas of a prepositional phrase right after a noun that the parser hung on the
+    verb instead ("credited the rally in bank stocks to ..."): for an idiom, the phrase that
+    follows a noun is the noun's more often than not."""
+    if token.pos_ not in ("NOUN", "PROPN") or token.i + 1 >= len(token.doc):
+        return set()
+    following = token.doc[token.i + 1]
+    if following.dep_ != "prep" or following.head != token.head:
+        return set()
+    return {g.lemma_.lower() for g in following.children}
+
+
 class EventCoder:
     """Codes the events of parsed sentences; one instance serves a whole run."""
 
@@ -88,7 +100,7 @@ class EventCoder:
             return None
         idioms = self._idioms.get((token.lemma_.lower(), pos))
         if idioms:
-            under = _words_under(token)
+            under = _words_under(token) | _adjacent_phrase(token)
             idiom = next((i for i in idioms if i.related in under), None)
             if idiom is not None:
                 # "beat the deadline" is no event; "a war of words" is criticism

@@ -153,6 +153,9 @@ def not_an_event(site: Site) -> _Stop | None:
 SCORE = re.compile(r"(?<![\d.,/:-])\d{1,3}\s?[-–]\s?\d{1,3}(?![\d.,/:-])")
 """A score ("2-1", "6–4"); not a date, a time or a range of years."""
 VIOLENT_ROOTS = frozenset({"17", "18", "19", "20"})
+FORCE_ROOTS = VIOLENT_ROOTS | {"15", "16"}
+"""Material conflict (GDELT QuadClass 4): a contest verb can land on any of them ("defeat" is
+150, a show of force, in PETRARCH's dictionary)."""
 
 
 def _sporting(sentence: Span, words: WordLists) -> bool:
@@ -176,7 +179,7 @@ def sports_result(site: Site) -> _Stop | None:
     Example: "Russia beat Croatia 3-1 on Monday." → nothing from "beat"
     """
     token, trigger, words = site.token, site.trigger, site.words
-    if trigger is None or trigger.cameo[:2] not in VIOLENT_ROOTS:
+    if trigger is None or trigger.cameo[:2] not in FORCE_ROOTS:
         return None
     sentence = token.sent
     if token.lemma_.lower() not in words.contest_verbs:

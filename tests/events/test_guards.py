@@ -19,8 +19,10 @@ VIOLENT = -5.0
     "The Lakers crushed the Celtics 112-98 on Sunday.",
     "Brazil needed the doubles match to defeat Argentina and reach the semifinal.",
     "Lula narrowly defeated Bolsonaro in the runoff.",
+    "Juan Martinez and Pierre Dubois rallied to defeat Kenji Sato and Tom Walker of Japan "
+    "6-7 (4), 6-4, 7-5 in the deciding doubles match.",
 ], ids=["score", "two-countries", "two-cities", "cup-final", "routed", "basketball",
-        "tennis", "election"])
+        "tennis", "election", "players-defeat-is-no-show-of-force"])
 def test_results_between_teams_or_candidates_are_not_violence(events_of, text):
     assert not [e for e in events_of(text) if e.goldstein <= VIOLENT]
 
@@ -38,7 +40,10 @@ def test_a_battle_won_by_armed_forces_is_still_violence(events_of):
     "The new tariffs will hurt China's economy.",
     "A war of words broke out between Chile and Peru over the fishing rights.",
     "The Brazilian minister suffered a heart attack in Brasilia.",
-], ids=["deadline", "tears", "blaze", "economy", "war-of-words", "heart-attack"])
+    "Smith attributed the rally in bank stocks to the Supreme Court's ruling on the steel "
+    "company.",
+], ids=["deadline", "tears", "blaze", "economy", "war-of-words", "heart-attack",
+        "stock-rally"])
 def test_idioms_are_not_acts_of_force(events_of, text):
     assert not [e for e in events_of(text) if e.goldstein <= VIOLENT]
 
