@@ -16,7 +16,9 @@ child process of its own:
 Rounds alternate the three, so a burst of load from other work on the machine hits every
 side alike; the best (lowest) time of each over the rounds is reported, with its peak memory:
 the resident set size of the child and all its descendants summed, polled every 50 ms
-(psutil), and the largest single process's ``ru_maxrss`` (``RUSAGE_CHILDREN``) as a check.
+(psutil; forked workers share pages, which the sum counts once per process), and the largest
+single process among them (``ru_maxrss`` from ``wait4``); and the CPU seconds of the whole
+tree, steadier than wall time when other work shares the machine.
 Stage times come from the bare child's own clock and from the ingest run's ``pipeline_runs``
 row (``stage_seconds``). The databases live in a temporary directory outside the repository;
 the inputs are read in place.
@@ -31,7 +33,6 @@ import argparse
 import contextlib
 import json
 import os
-import resource
 import shutil
 import sqlite3
 import subprocess
@@ -86,6 +87,9 @@ class Run:
     stages: dict[str, float] = field(default_factory=dict)
     note: str = ""
     load: float = 0.0
+    cpu: float = 0.0
+    """User + system CPU seconds of the child and its descendants: steadier than wall time
+    on a machine other work shares."""
 
 
 def _tree_rss(process: psutil.Process) -> int:
@@ -101,8 +105,8 @@ def _tree_rss(process: psutil.Process) -> int:
 
 
 def timed(side: str, command: list[str], env: dict[str, str]) -> tuple[Run, str]:
-    """Run ``command`` to its end; wall time, peak RSS of its process tree, its stdout."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Run ``command`` to its end; wall time, peak RSS of its process tree, the CPU time of
+    the child and all its descendants, and its stdout."""
     load = os.getloadavg()[0]
     start = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -117,18 +121,30 @@ def timed(side: str, command: list[str], env: dict[str, str]) -> tuple[Run, str]
             peak = max(peak, _tree_rss(process))
             stop.wait(0.05)
 
-    poller = threading.Thread(target=poll, daemon=True)
-    poller.start()
-    out, errors = child.communicate()
+    streams: dict[str, str] = {}
+
+    def drain(name: str) -> None:
+        streams[name] = getattr(child, name).read()
+
+    threads = [threading.Thread(target=poll, daemon=True),
+               *(threading.Thread(target=drain, args=(n,), daemon=True)
+                 for n in ("stdout", "stderr"))]
+    for thread in threads:
+        thread.start()
+    # wait4: this child's own rusage, its reaped descendants included (Linux: ru_maxrss is
+    # the largest single process among them, in KiB; CPU times are summed)
+    _pid, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
     stop.set()
-    poller.join()
+    for thread in threads:
+        thread.join()
     if child.returncode != 0:
-        raise SystemExit(f"{side} failed ({child.returncode}): {' '.join(command)}\n{errors}")
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of RUSAGE_CHILDREN is the largest waited-for descendant so far (KiB): it only
-    # shows this child when the child beats every earlier one.
-    return Run(side, seconds, peak / 2**20, max(after, before) / 1024, load=load), out
+        raise SystemExit(f"{side} failed ({child.returncode}): {' '.join(command)}\n"
+                         f"{streams.get('stderr', '')}")
+    run = Run(side, seconds, peak / 2**20, usage.ru_maxrss / 1024, load=load)
+    run.cpu = usage.ru_utime + usage.ru_stime
+    return run, streams.get("stdout", "")
 
 
 def bare(paths: list[str], processes: int, env: dict[str, str]) -> Run:
@@ -185,7 +201,8 @@ def main(argv: list[str] | None = None) -> int:
                 done = (bare(paths, args.bare_processes, env) if side == "bare"
                         else ingest(side, paths, database, env, args))
                 runs.append(done)
-                print(f"round {number + 1}: {done.side:7s} {done.seconds:6.1f} s, peak RSS "
+                print(f"round {number + 1}: {done.side:7s} {done.seconds:6.1f} s, "
+                      f"{done.cpu:6.1f} CPU s, peak RSS "
                       f"{done.peak_rss_mb:5.0f} MB (load {done.load:.2f}) {done.note}",
                       file=sys.stderr, flush=True)
     finally:
@@ -196,20 +213,22 @@ def main(argv: list[str] | None = None) -> int:
     b, i, r = best["bare"], best["ingest"], best["rerun"]
     print(f"\n{len(paths)} input path(s); best of {args.rounds} rounds; {os.cpu_count()} CPUs; "
           f"load average {start_load[0]:.2f} at the start, {end_load[0]:.2f} at the end\n")
-    print("| side | seconds (best) | all rounds | peak RSS, tree (MB) | max single RSS (MB) "
-          "| stages (s) | note |")
-    print("|---|---:|---|---:|---:|---|---|")
+    print("| side | seconds (best) | all rounds | CPU s | peak RSS, tree (MB) "
+          "| max single RSS (MB) | stages (s) | note |")
+    print("|---|---:|---|---:|---:|---:|---|---|")
     for side, run in best.items():
         rounds = ", ".join(f"{x.seconds:.1f}" for x in runs if x.side == side)
         stages = ", ".join(f"{k} {v:.1f}" for k, v in run.stages.items())
-        print(f"| {side} | {run.seconds:.1f} | {rounds} | {run.peak_rss_mb:.0f} | "
+        print(f"| {side} | {run.seconds:.1f} | {rounds} | {run.cpu:.1f} | {run.peak_rss_mb:.0f} | "
               f"{run.max_rss_mb:.0f} | {stages} | {run.note} |")
     print(f"\ningest speed vs bare: {b.seconds / i.seconds:.2f}× (bare {b.seconds:.1f} s / "
           f"ingest {i.seconds:.1f} s)")
     print(f"rerun speed-up vs first run: {i.seconds / r.seconds:.1f}× "
           f"({r.seconds:.1f} s; {b.seconds / r.seconds:.2f}× bare)")
-    print(f"peak RSS vs bare: {i.peak_rss_mb / b.peak_rss_mb:.2f}× "
-          f"({i.peak_rss_mb:.0f} MB / {b.peak_rss_mb:.0f} MB)")
+    print(f"CPU seconds vs bare: {i.cpu / b.cpu:.2f}× ({i.cpu:.1f} / {b.cpu:.1f})")
+    print(f"peak RSS vs bare: tree {i.peak_rss_mb / b.peak_rss_mb:.2f}× "
+          f"({i.peak_rss_mb:.0f} MB / {b.peak_rss_mb:.0f} MB), largest process "
+          f"{i.max_rss_mb / b.max_rss_mb:.2f}× ({i.max_rss_mb:.0f} MB / {b.max_rss_mb:.0f} MB)")
     if args.json:
         args.json.write_text(json.dumps({
             "load_average": [start_load, end_load],
