@@ -92,7 +92,10 @@ class Run:
     on a machine other work shares."""
 
 
-def _tree_rss(process: psutil.Process) -> int:
+def _tree_rss(process: psutil.Process, cpu_seen: dict[int, float]) -> int:
+    """RSS of ``process`` and its descendants summed; records each one's CPU seconds so far
+    in ``cpu_seen`` (a worker pool's processes are not the child's to reap, so ``wait4``
+    does not count them)."""
     total = 0
     try:
         members = [process, *process.children(recursive=True)]
@@ -101,6 +104,8 @@ def _tree_rss(process: psutil.Process) -> int:
     for member in members:
         with contextlib.suppress(psutil.Error):
             total += member.memory_info().rss
+            times = member.cpu_times()
+            cpu_seen[member.pid] = max(cpu_seen.get(member.pid, 0.0), times.user + times.system)
     return total
 
 
@@ -114,11 +119,13 @@ def timed(side: str, command: list[str], env: dict[str, str]) -> tuple[Run, str]
     peak = 0
     stop = threading.Event()
 
+    cpu_seen: dict[int, float] = {}
+
     def poll() -> None:
         nonlocal peak
         process = psutil.Process(child.pid)
         while not stop.is_set():
-            peak = max(peak, _tree_rss(process))
+            peak = max(peak, _tree_rss(process, cpu_seen))
             stop.wait(0.05)
 
     streams: dict[str, str] = {}
@@ -143,7 +150,9 @@ def timed(side: str, command: list[str], env: dict[str, str]) -> tuple[Run, str]
         raise SystemExit(f"{side} failed ({child.returncode}): {' '.join(command)}\n"
                          f"{streams.get('stderr', '')}")
     run = Run(side, seconds, peak / 2**20, usage.ru_maxrss / 1024, load=load)
-    run.cpu = usage.ru_utime + usage.ru_stime
+    # the larger of: wait4 (exact for what the child reaped) and the polled sum over every
+    # process seen in the tree (misses at most the last 50 ms of each)
+    run.cpu = max(usage.ru_utime + usage.ru_stime, sum(cpu_seen.values()))
     return run, streams.get("stdout", "")
 
 

@@ -102,8 +102,11 @@ class AnalysisPool:
     """``processes`` worker processes, each with the analysis of ``settings`` loaded."""
 
     def __init__(self, settings: Settings, processes: int) -> None:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["pipeline.analysis"])
+        try:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["pipeline.analysis"])
+        except ValueError:  # no fork server on this platform
+            context = multiprocessing.get_context("spawn")
         self.processes = processes
         self._executor = ProcessPoolExecutor(processes, mp_context=context,
                                              initializer=_start_worker, initargs=(settings,))
