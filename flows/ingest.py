@@ -160,8 +160,6 @@ class IngestSummary:
     known_content: int = 0
     """Articles read whose content or URL was already stored: loaded as duplicates without
     NLP."""
-    articles_done: int = 0
-    """Articles that went through analysis or were settled without it, so far."""
     not_analysed: dict[str, int] = field(default_factory=dict)
     """Articles in a language the NLP stage does not read (setting ``languages``), by
     language: loaded, with no mentions and no events."""
@@ -359,7 +357,9 @@ def ingest_flow(paths: list[str] | None = None, urls: list[str] | None = None,
                                                   settings, summary)))
         if (own_analyzer and not settings.dask_address
                 and len(files) + summary.pages >= POOL_MIN_ITEMS):
-            analyzer.start_pool()  # the workers load the models while the flow reads
+            # the workers load the models while the flow reads; without a Prefect run (no
+            # engine threads in this process) they are forked from it, imports and all
+            analyzer.start_pool(fork=not tracked())
         skipped_units = summary.unchanged_files + summary.same_digest_files
         total, done = summary.files + summary.pages, skipped_units
         if progress and skipped_units:
@@ -501,7 +501,6 @@ def _load(submitted: _Submitted, *, engine: Engine, run_id: int, analyzer: Analy
         order = {_key(a): index for index, a in enumerate(submitted.cleaned.ok)}
         batch = sorted([*analysed.ok, *(AnalyzedArticle(article=a) for a in submitted.known)],
                        key=lambda item: order.get(_key(item.article), len(order)))
-        summary.articles_done += len(batch)
         if batch:
             with timer("load"):
                 counts = run_task(load_task, engine, batch, run_id, analyzer.version,

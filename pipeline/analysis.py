@@ -199,12 +199,12 @@ class Analyzer:
                                      ActorCoder(self.gazetteer))
         return self._coder
 
-    def start_pool(self) -> None:
+    def start_pool(self, *, fork: bool = False) -> None:
         """Analyse on ``settings.nlp_processes`` worker processes from now on (when more than
         one), each loading the models once: they start loading at once, while the caller
-        goes on reading. :meth:`close` stops them."""
+        goes on reading. :meth:`close` stops them. ``fork``: see :class:`AnalysisPool`."""
         if self._pool is None and self.settings.nlp_processes > 1:
-            self._pool = AnalysisPool(self.settings, self.settings.nlp_processes)
+            self._pool = AnalysisPool(self.settings, self.settings.nlp_processes, fork=fork)
 
     @property
     def pool(self) -> AnalysisPool | None:

@@ -84,7 +84,7 @@ def test_the_progress_bar_moves_per_article_with_rate_and_eta(inbox, tmp_path):
     os.close(primary)
     text = screen.decode("utf-8", "replace")
     assert process.returncode == 0, text
-    counts = set(re.findall(r"(\d+)/19\b", text))
-    assert len(counts) >= 3, text[-2000:]
+    counts = {int(n) for n in re.findall(r"(\d+)/19\b", text)}
+    assert 19 in counts and any(0 < n < 19 for n in counts), text[-2000:]  # moved on the way
     assert "/s" in text and "ETA" in text
     assert "prefect" not in text.lower()
