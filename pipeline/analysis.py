@@ -14,6 +14,7 @@ flow's process or on a cluster.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import date
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -31,11 +32,14 @@ from pipeline.events.actors import ActorCoder
 from pipeline.events.coder import EventCoder
 from pipeline.events.lexicon import EventLexicon
 from pipeline.gazetteer import Gazetteer
+from pipeline.nlp_pool import AnalysisPool
 from pipeline.parsing import (
     ParsedArticle,
     load_model,
+    model_meta,
     parse_articles,
     resolve_language_model,
+    resolve_model_name,
 )
 from pipeline.records import AnalyzedArticle, Article, ItemFailure, RawArticle, StageResult
 from pipeline.settings import Settings
@@ -61,10 +65,14 @@ def pipeline_version(settings: Settings, nlp: Language, *others: Language) -> st
     (gazetteer, lexicon, actor roles, or the configured lexicon directory), the spaCy models'
     names and versions and the languages read, so changing any of them changes the version
     rows are stamped with."""
+    return _version(settings, [model.meta for model in (nlp, *others)])
+
+
+def _version(settings: Settings, metas: list[dict[str, Any]]) -> str:
     digest = hashlib.sha256()
-    for model in (nlp, *others):
-        digest.update(f"{model.meta.get('lang')}_{model.meta.get('name')}-"
-                      f"{model.meta.get('version')}".encode())
+    for meta in metas:
+        digest.update(f"{meta.get('lang')}_{meta.get('name')}-"
+                      f"{meta.get('version')}".encode())
     if settings.languages != ["en"]:
         digest.update(",".join(sorted(settings.languages)).encode())
     directories: list[Traversable | Path] = list(_PACKAGE_DATA)
@@ -144,24 +152,84 @@ class Analyzer:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.languages = [language_code(code) for code in settings.languages]
-        self.models: dict[str, Language] = {}
-        for language in self.languages:
-            if language == "en":
-                self.models[language] = load_model(settings.spacy_model)
-            else:
-                self.models[language] = load_model(resolve_language_model(
-                    language, settings.spacy_models.get(language)))
-        self.nlp = self.models.get("en") or self.models[self.languages[0]]
-        self.gazetteer = Gazetteer()
-        self.coder = EventCoder(EventLexicon.load(settings.event_lexicon_dir),
-                                ActorCoder(self.gazetteer))
-        self.version = pipeline_version(settings, self.nlp, *(
-            model for model in self.models.values() if model is not self.nlp))
+        self._names: dict[str, str] = {}
+        for language in self.languages:  # a missing model stops the run here, before any work
+            self._names[language] = (resolve_model_name(settings.spacy_model) if language == "en"
+                                     else resolve_language_model(
+                                         language, settings.spacy_models.get(language)))
+        self._models: dict[str, Language] | None = None
+        self._pool: AnalysisPool | None = None
+        self._gazetteer: Gazetteer | None = None
+        self._coder: EventCoder | None = None
+        first = "en" if "en" in self._names else self.languages[0]
+        names = [self._names[first], *(name for language, name in self._names.items()
+                                       if language != first)]
+        metas = [model_meta(name) for name in names]
+        if any(meta is None for meta in metas):  # no meta.json to read: load to know
+            self.version = pipeline_version(settings, self.nlp, *(
+                model for model in self.models.values() if model is not self.nlp))
+        else:
+            self.version = _version(settings, metas)  # type: ignore[arg-type]
 
-    def analyse(self, articles: list[Article]) -> StageResult[AnalyzedArticle]:
+    @property
+    def loaded(self) -> bool:
+        """Whether the models are loaded (they load on first use)."""
+        return self._models is not None
+
+    @property
+    def models(self) -> dict[str, Language]:
+        if self._models is None:
+            self._models = {language: load_model(name) for language, name in self._names.items()}
+        return self._models
+
+    @property
+    def nlp(self) -> Language:
+        return self.models.get("en") or self.models[self.languages[0]]
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        if self._gazetteer is None:
+            self._gazetteer = Gazetteer()
+        return self._gazetteer
+
+    @property
+    def coder(self) -> EventCoder:
+        if self._coder is None:
+            self._coder = EventCoder(EventLexicon.load(self.settings.event_lexicon_dir),
+                                     ActorCoder(self.gazetteer))
+        return self._coder
+
+    def start_pool(self, *, fork: bool = False) -> None:
+        """Analyse on ``settings.nlp_processes`` worker processes from now on (when more than
+        one), each loading the models once: they start loading at once, while the caller
+        goes on reading. :meth:`close` stops them. ``fork``: see :class:`AnalysisPool`."""
+        if self._pool is None and self.settings.nlp_processes > 1:
+            self._pool = AnalysisPool(self.settings, self.settings.nlp_processes, fork=fork)
+
+    @property
+    def pool(self) -> AnalysisPool | None:
+        """The worker pool, once started."""
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+    def analyse(self, articles: list[Article],
+                on_done: Callable[[int], None] | None = None) -> StageResult[AnalyzedArticle]:
         """Each language's articles through its model; articles in a language not read are
         passed through unanalysed (``analysed`` False: no mentions, no events). The result
-        keeps the input order."""
+        keeps the input order. With a pool started, the workers do it; ``on_done(n)`` hears
+        of every n articles done."""
+        if self._pool is not None and articles:
+            return self._pool.analyse(articles, on_done)
+        result = self._analyse_here(articles)
+        if on_done is not None and articles:
+            on_done(len(articles))
+        return result
+
+    def _analyse_here(self, articles: list[Article]) -> StageResult[AnalyzedArticle]:
         settings = self.settings
         groups: dict[str | None, list[Article]] = {}
         for article in articles:
@@ -177,8 +245,7 @@ class Analyzer:
             coder = self.coder if language in EVENT_LANGUAGES else None
             part = analyse_articles(group, self.models[language], self.gazetteer, coder,
                                     max_chunk_chars=settings.max_chunk_chars,
-                                    batch_size=settings.nlp_batch_size,
-                                    n_process=settings.nlp_processes)
+                                    batch_size=settings.nlp_batch_size)
             done.update({id(item.article): item for item in part.ok})
             result.failed += part.failed
         result.ok = [done[id(a)] for a in articles if id(a) in done]
@@ -190,11 +257,12 @@ class Analyzer:
         settings = self.settings
         return analyse_articles(clean_articles(raws, min_words=1).ok, self.models.get(
             "en", self.nlp), self.gazetteer, self.coder, max_chunk_chars=settings.max_chunk_chars,
-            batch_size=settings.nlp_batch_size, n_process=settings.nlp_processes).ok
+            batch_size=settings.nlp_batch_size).ok
 
     def __getstate__(self) -> dict[str, Any]:
-        # A model does not need to travel: the worker loads the same one from its settings.
-        return {"settings": self.settings}
+        # A model does not need to travel: the worker loads the same one from its settings,
+        # and analyses in its own process (a Dask worker owns its core).
+        return {"settings": self.settings.model_copy(update={"nlp_processes": 1})}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(state["settings"])  # type: ignore[misc]

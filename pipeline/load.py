@@ -46,6 +46,9 @@ class LoadResult:
     mentions: int = 0
     events: int = 0
     article_ids: list[int] = field(default_factory=list)
+    stored: dict[str, int] = field(default_factory=dict)
+    """The article each item that went through is stored as (new or loaded before), by its
+    source URI."""
     failed: list[ItemFailure] = field(default_factory=list)
     resolved: set[str] = field(default_factory=set)
     """Items (source URIs) whose open error this load resolved."""
@@ -183,6 +186,8 @@ class _Loaded:
     near_duplicate: bool = False
     clusters: set[int] = field(default_factory=set)
     events: int = 0
+    existing_id: int | None = None
+    """For an article loaded before: the stored one."""
 
 
 def _cluster_id(connection: Connection, event: CodedEvent) -> int | None:
@@ -291,7 +296,7 @@ def _load_one(connection: Connection, entities: EntityIds, item: AnalyzedArticle
         existing = _existing_article(connection, item)
         if existing is not None:
             _record_urls_and_state(connection, item, existing, now)
-        return _Loaded(None)
+        return _Loaded(None, existing_id=existing)
     duplicate_of = _near_duplicate_of(connection, article_id, print_) if print_ else None
     if duplicate_of is not None:
         connection.execute(update(table).where(table.c.id == article_id).values(
@@ -353,7 +358,10 @@ def load_articles(engine: Engine, batch: Sequence[AnalyzedArticle], *, run_id: i
                             state=lambda connection: EntityIds(connection, pipeline_version),
                             finish=finish, what="loading")
     result = LoadResult(resolved=resolved)
-    for _item, loaded in outcome.done:
+    for item, loaded in outcome.done:
+        stored_as = loaded.article_id or loaded.existing_id
+        if stored_as is not None:
+            result.stored[item.article.raw.source_uri] = stored_as
         if loaded.article_id is None:
             result.duplicate += 1
             continue

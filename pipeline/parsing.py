@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -66,6 +67,16 @@ def resolve_language_model(language: str, configured: str | None = None) -> str:
             return name
     raise RunError(f"no spaCy model for language '{language}' (setting languages): install "
                    f"one (e.g. '{language}-core-news-sm') or name it in spacy_models")
+
+
+def model_meta(name: str) -> dict[str, Any] | None:
+    """An installed pipeline's ``meta.json`` (name, version, language) without loading it;
+    None when it cannot be read so (the caller then loads the model)."""
+    try:
+        path = Path(name) if Path(name).is_dir() else spacy.util.get_package_path(name)
+        return spacy.util.get_model_meta(path)
+    except Exception:  # noqa: BLE001 - any doubt: load the model instead
+        return None
 
 
 def load_model(configured: str | None = None) -> Language:

@@ -56,9 +56,11 @@ class Settings(BaseSettings):
     nlp_batch_size: int = Field(default=32, ge=1)
     """Texts per ``nlp.pipe`` call inside a batch."""
 
-    nlp_processes: int = Field(default=1, ge=1)
-    """Worker processes for ``nlp.pipe``; 2 nearly doubles throughput on two cores for large runs
-    but costs a few seconds of start-up per batch."""
+    nlp_processes: int = Field(default_factory=lambda: available_cpus(), ge=1)
+    """Worker processes that analyse articles (spaCy, entities, events) during an ingest run;
+    by default every CPU this process may run on. Each loads the models once per run
+    (:mod:`pipeline.nlp_pool`); 1 analyses in the flow's own process. With a Dask cluster the
+    workers own the cores: each analyses in its own process."""
 
     max_chunk_chars: int = Field(default=100_000, ge=1_000)
     """Texts longer than this are split at paragraph or sentence boundaries before spaCy sees
@@ -113,6 +115,15 @@ class Settings(BaseSettings):
     fetch: FetchSettings = Field(default_factory=FetchSettings)
     """How web pages, feeds and sitemaps are fetched (politeness, limits, safety); set with
     ``NEWSFLOW_FETCH__<FIELD>`` (e.g. ``NEWSFLOW_FETCH__USER_AGENT``) or a ``[fetch]`` table."""
+
+
+def available_cpus() -> int:
+    """CPUs this process may run on (its affinity, which a container or ``taskset`` limits),
+    else the machine's."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Settings:

@@ -13,6 +13,10 @@ from pathlib import Path
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+# Flows under test analyse in the test's own process: a pool of workers per run costs seconds
+# of model loading. tests/test_nlp_pool.py and the CLI tests (their subprocesses get no
+# NEWSFLOW_ variables) run the default, a worker per CPU.
+os.environ.setdefault("NEWSFLOW_NLP_PROCESSES", "1")
 
 import pytest
 from pytest_httpserver import HTTPServer

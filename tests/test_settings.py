@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from pipeline.settings import load_settings
@@ -6,7 +8,7 @@ from pipeline.settings import load_settings
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch, tmp_path):
     for key in ("NEWSFLOW_DATABASE_URL", "NEWSFLOW_BATCH_SIZE", "NEWSFLOW_CONFIG",
-                "NEWSFLOW_SPACY_MODEL"):
+                "NEWSFLOW_SPACY_MODEL", "NEWSFLOW_NLP_PROCESSES"):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.chdir(tmp_path)
 
@@ -16,6 +18,7 @@ def test_defaults():
     assert settings.database_url == "sqlite:///newsflow.db"
     assert settings.batch_size == 200
     assert settings.spacy_model is None
+    assert settings.nlp_processes == len(os.sched_getaffinity(0))  # every core it may use
 
 
 def test_file_then_environment_then_explicit(monkeypatch, tmp_path):

@@ -27,7 +27,8 @@ GUIDE = ROOT / "docs" / "analysts.md"
 
 OPERATIONS = ("pipeline_runs", "ingest_errors", "sources", "source_leases", "backfill_windows",
               "export_cursors", "alembic_version")
-FETCHING = ("raw_documents", "url_state", "source_items", "article_urls", "article_lsh_bands")
+FETCHING = ("raw_documents", "url_state", "source_items", "input_files", "article_urls",
+            "article_lsh_bands")
 
 
 def render_queries() -> str:

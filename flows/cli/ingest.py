@@ -7,8 +7,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
+from rich.text import Text
 
 from flows.cli.app import (
     ConfigOption,
@@ -51,6 +61,9 @@ def ingest(
         "--dask", metavar="ADDRESS",
         help="Run cleaning, entities and events on the Dask scheduler at ADDRESS "
              "(tcp://host:8786; default: NEWSFLOW_DASK_ADDRESS, else in this process).")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Read every file again, even those loaded before and unchanged since "
+                        "(the result is the same: loading is idempotent).")] = False,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect logs.")] = False,
 ) -> None:
@@ -88,30 +101,45 @@ def ingest(
         err.print(f"created the newsflow schema ({status.head}) in "
                   f"{engine.url.render_as_string(True)}")
 
+    from prefect.settings import PREFECT_API_URL
+
     from flows.ingest import IngestSummary, ingest_flow
     from flows.runners import LocalOnly, with_task_runner
 
-    bar = Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
-                   TextColumn("{task.fields[status]}"), TimeElapsedColumn(),
+    bar = Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), RateColumn(),
+                   TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                   TextColumn("{task.fields[status]}"),
                    console=err, disable=not progress or not err.is_terminal, transient=False)
     with bar:
         task_id = bar.add_task("items", total=len(discovery.files) or None,
-                               status="starting Prefect and the spaCy model")
+                               status="starting")
 
         def report(summary: IngestSummary, done: int, total: int) -> None:
             bar.update(task_id, completed=done, total=total,
                        status=f"{summary.new} new, {summary.duplicate} dup, "
                               f"{summary.failed} failed")
 
+        # Without a Prefect server to report to, a run keeps no history: run the flow as a
+        # plain function rather than start Prefect's temporary server (flows.tracking).
+        tracked = bool(PREFECT_API_URL.value()) or bool(settings.dask_address)
+        run_flow = with_task_runner(ingest_flow, settings) if tracked else ingest_flow.fn
         try:
-            summary = with_task_runner(ingest_flow, settings)(
+            summary = run_flow(
                 [str(p) for p in paths], urls=urls, feeds=feeds, sitemaps=sitemaps,
-                since=utc(since), settings=settings, progress=LocalOnly(report))
+                since=utc(since), settings=settings, progress=LocalOnly(report), force=force)
         except RunError as exc:
             raise fail(str(exc)) from exc
         except KeyboardInterrupt:
             raise fail("interrupted; loaded batches are kept, re-run to continue", 130) from None
     print_summary(summary)
+
+
+class RateColumn(ProgressColumn):
+    """Items per second over the last half minute, once there is one."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.speed
+        return Text(f"{speed:5.1f}/s" if speed else "    -/s", style="progress.data.speed")
 
 
 def _read_url_file(path: Path) -> list[str]:
@@ -129,10 +157,24 @@ def print_summary(summary: object) -> None:
     table = Table(title=f"ingest run {summary.run_id}", show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column()
+    skipped = summary.unchanged_files + summary.same_digest_files
     if summary.files or not summary.pages:
-        table.add_row("files read", f"{summary.files}")
+        table.add_row("files read", f"{summary.files - skipped}"
+                      + (f" of {summary.files}" if skipped else ""))
     if summary.skipped_detail:
         table.add_row("not read", summary.skipped_detail)
+    if skipped:
+        reasons = ", ".join(f"{n} {why}" for n, why in (
+            (summary.unchanged_files, "same size and modification time"),
+            (summary.same_digest_files, "same SHA-256")) if n)
+        table.add_row("skipped (loaded before)", f"{skipped} files unchanged ({reasons}; "
+                                                 "--force reads them anyway)")
+    if summary.outdated_files:
+        table.add_row("outdated", f"{summary.outdated_files} of the skipped files have rows from "
+                                  "an older pipeline_version: run `newsflow reprocess`")
+    if summary.known_content:
+        table.add_row("already stored", f"{summary.known_content} articles read whose content "
+                                        "or URL is stored (no NLP; counted as duplicate)")
     if summary.listed:
         table.add_row("entries listed", f"{summary.listed} ({summary.unchanged} unchanged)")
     if summary.pages:

@@ -268,6 +268,22 @@ class UrlState(Base):
         Id, ForeignKey("articles.id", ondelete="SET NULL"))
 
 
+class InputFile(Base):
+    """A local input file whose every article was loaded (none failed), with what identified
+    its contents then: a later run skips it unread while its size and modification time (or,
+    failing those, its SHA-256) are the same and its articles are still stored."""
+
+    __tablename__ = "input_files"
+
+    source_uri: Mapped[str] = mapped_column(Text, primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    mtime_ns: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    article_ids: Mapped[list[int]] = mapped_column(JSON)
+    run_id: Mapped[int | None] = mapped_column(Id)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class SourceItem(Base):
     """What a feed or sitemap listed and newsflow has handled, with the version it saw
     (entry date, ``lastmod``): an item is fetched again only when its version changes."""

@@ -91,6 +91,11 @@ def is_supported(path: Path) -> bool:
     return suffix in STREAM_READERS or _reader(suffix) is not None
 
 
+def is_streamed(path: Path) -> bool:
+    """Whether ``path`` is an archive read as a stream (a WARC file), not held whole."""
+    return _suffix(path) in STREAM_READERS
+
+
 def supported_suffixes() -> list[str]:
     return sorted({*READERS, *(f"{s}{GZIP_SUFFIX}" for s in READERS), *STREAM_READERS})
 

@@ -96,7 +96,13 @@ def test_a_second_ingest_adds_nothing(database_url):
 
     before = counts()
     second = ingest_flow([str(SEEDS)], settings=settings)
-    assert (first.new, second.new, second.duplicate) == (SEED_ARTICLES, 0, SEED_ARTICLES)
+    # Unchanged files are skipped unread; --force reads them, and loading adds nothing.
+    assert (first.new, second.new, second.read) == (SEED_ARTICLES, 0, 0)
+    assert second.unchanged_files == first.files
+    forced = ingest_flow([str(SEEDS)], settings=settings, force=True)
+    assert (forced.new, forced.duplicate, forced.known_content) == (
+        0, SEED_ARTICLES, SEED_ARTICLES)
+    assert forced.unchanged_files == 0
     assert counts() == before
 
 
