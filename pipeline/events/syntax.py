@@ -83,7 +83,8 @@ def criticised(clause: Token, words: WordLists) -> bool:
 
 def governors(token: Token) -> Iterator[Token]:
     """The verbs that govern a trigger through xcomp/pcomp chains ("declined to comment",
-    "refrained from criticizing", "is expected to meet")."""
+    "refrained from criticizing", "is expected to meet"), and through an adjective's
+    complement to its copula ("will never be able to harm": the negation sits on "be")."""
     current = token
     for _ in range(3):
         head = current.head
@@ -91,7 +92,7 @@ def governors(token: Token) -> Iterator[Token]:
             return
         if current.dep_ == "pcomp" and head.dep_ == "prep":
             head = head.head
-        elif current.dep_ not in ("xcomp", "pcomp", "dobj", "nsubjpass"):
+        elif current.dep_ not in ("xcomp", "pcomp", "dobj", "nsubjpass", "acomp"):
             return
         yield head
         current = head

@@ -23,3 +23,15 @@ def test_modality_of_the_clause(events_of, text, modality):
              and e.actor2 is not None and e.actor2.code.startswith("PER")]
     assert found, "no event by Chile"
     assert {e.modality for e in found} == {modality}
+
+
+@pytest.mark.parametrize(("text", "negated"), [
+    ("Chile will never be able to attack Peru again, the Chilean president said.", True),
+    ("Chile is not ready to send aid to Peru, the Chilean foreign minister said.", True),
+    ("Chile was able to send aid to Peru, the Chilean foreign minister said.", False),
+], ids=["never-able", "not-ready", "able"])
+def test_a_negated_adjective_over_the_act_negates_it(events_of, text, negated):
+    # "never be able to attack": the negation sits on "be", above "able", above the act
+    found = [e for e in events_of(text) if e.trigger in ("attack", "send")]
+    assert found, "no event from the act"
+    assert {e.negated for e in found} == {negated}
