@@ -48,12 +48,17 @@ def _title_words(doc: Doc, start: int) -> list[Token]:
     return words
 
 
+UNPLACED = "UNK"
+"""The code of an actor named in the text whom the coder can give neither a country nor a
+role."""
+
+
 def _actor(code_country: str | None, role: str | None, text: str,
            entity_name: str | None = None, entity_type: str | None = None) -> Actor:
     """An actor whose code is the CAMEO country code followed by the role code."""
     country = CAMEO_COUNTRY.get(code_country or "", code_country)
     code = (country or "") + (role or "")
-    return Actor(code or "UNK", country, role, text, entity_name, entity_type)
+    return Actor(code or UNPLACED, country, role, text, entity_name, entity_type)
 
 
 @dataclass(slots=True)

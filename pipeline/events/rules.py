@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Span, Token
 
-from pipeline.events.actors import ArticleContext
+from pipeline.events.actors import UNPLACED, ArticleContext
 from pipeline.events.arguments import Pairs, identified
 from pipeline.events.lexicon import Trigger
 from pipeline.events.syntax import (
@@ -48,6 +48,8 @@ if TYPE_CHECKING:
 
 REJECT = "120"
 INTENT = "030"
+THREAT = "130"
+"""Threaten, not otherwise specified: the code of a threat whose act has no threat code."""
 ACCUSE = "112"
 CRITICISE = "111"
 BARE_STATEMENT = "010"
@@ -174,14 +176,21 @@ def sports_result(site: Site) -> _Stop | None:
     """A result between teams or candidates is not violence: a contest verb ("beat",
     "defeated", "routed", "edged") in a sentence with a score or a sports word, or with a
     named side as its object and no armed actor on either side; and any violent verb in a
-    sentence with both a score and a sports word.
+    sentence with both a score and a sports word. Any other conflict (a fine, a threat, a
+    protest) among a sports word or a score whose sides are all unplaced names is sport too.
 
     Example: "Russia beat Croatia 3-1 on Monday." → nothing from "beat"
     """
     token, trigger, words = site.token, site.trigger, site.words
-    if trigger is None or trigger.cameo[:2] not in FORCE_ROOTS:
+    if trigger is None or trigger.cameo[:2] < "10":
         return None
     sentence = token.sent
+    if token.pos_ == "VERB" and _sporting(sentence, words) and all(
+            actor is None or actor.code == UNPLACED
+            for pair in site.of_verb(token) for actor in pair):
+        return STOP  # a league's fine or a player's threat: sides no one can place
+    if trigger.cameo[:2] not in FORCE_ROOTS:
+        return None
     if token.lemma_.lower() not in words.contest_verbs:
         sporting = SCORE.search(sentence.text) and any(
             t.lemma_.lower() in words.sports_words for t in sentence)
@@ -360,6 +369,33 @@ def commitment_to_act(site: Site) -> Match | _Stop | None:
     site.consumed.add(act.i)
     return Match(site.trigger.recode(site.intent(act_trigger)),  # type: ignore[union-attr]
                  token, site.of_verb(act))
+
+
+def threatened_act(site: Site) -> Match | None:
+    """Threatening to do an act is the threat of that act (13x, by the act's code: an attack
+    1384, sanctions 1312, anything else 130), towards whom the act would be done; the act
+    itself has not happened.
+
+    Example: "Chile threatened to impose sanctions on Peru." → CHL 1312 PER
+    """
+    token = site.token
+    if token.pos_ != "VERB" or token.lemma_ not in site.words.threat_verbs:
+        return None
+    threatened = [(x, t) for x in children(token, "xcomp") if (t := site.trigger_of(x))]
+    if not threatened:
+        return None
+    act, act_trigger = threatened[0]
+    code = act_trigger.cameo
+    table = site.words.threat_by_code
+    threat = table.get(code) or table.get(code[:3]) or table.get(code[:2]) or THREAT
+    pairs = site.of_verb(act)
+    if not any(a2 is not None for _a1, a2 in pairs):
+        # "threatened to impose sanctions on Peru": the target hangs on the act's noun
+        nouns = [n for n in children(act, "dobj") if site.trigger_of(n) is not None]
+        found = site.of_noun(nouns[0]) if nouns else []
+        if any(a2 is not None for _a1, a2 in found):
+            pairs = found
+    return Match(site.trigger.recode(threat), token, pairs)  # type: ignore[union-attr]
 
 
 def commitment(site: Site) -> Match | None:
@@ -557,6 +593,7 @@ RULES: tuple[Rule, ...] = (
     obligation,
     commitment_to_act,
     commitment,
+    threatened_act,
     ready_to_act,
     crowd_at_building,
     light_verb,

@@ -52,6 +52,8 @@ class WordLists:
     """Governing verbs whose act is refused ("refused to supply ammunition": 12x)."""
     commitment_verbs: Words
     """Agreeing, pledging, promising to do an act is the intent to do it (03x)."""
+    threat_verbs: Words
+    """Threatening to do an act is the threat of it (13x); the act has not happened."""
     ready_words: Words
     """Being ready, prepared or willing to act states an intent to (03x)."""
     reporting_verbs: Words

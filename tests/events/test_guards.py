@@ -21,10 +21,19 @@ VIOLENT = -5.0
     "Lula narrowly defeated Bolsonaro in the runoff.",
     "Juan Martinez and Pierre Dubois rallied to defeat Kenji Sato and Tom Walker of Japan "
     "6-7 (4), 6-4, 7-5 in the deciding doubles match.",
+    "Sports Insider Jason Lamb has reported that the NFL will fine Rudolph for his role in "
+    "the fight.",
 ], ids=["score", "two-countries", "two-cities", "cup-final", "routed", "basketball",
-        "tennis", "election", "players-defeat-is-no-show-of-force"])
+        "tennis", "election", "players-defeat-is-no-show-of-force", "league-fine"])
 def test_results_between_teams_or_candidates_are_not_violence(events_of, text):
     assert not [e for e in events_of(text) if e.goldstein <= VIOLENT]
+
+
+def test_a_threatened_attack_is_a_threat_not_an_attack(events_of):
+    events = events_of("Chilean protesters threatened to attack the Peruvian embassy in "
+                       "Santiago on Friday.")
+    assert [(e.actor1.code, e.cameo_code, e.actor2.code if e.actor2 else None)
+            for e in events] == [("CHLCVL", "1384", "PERGOV")]
 
 
 def test_a_battle_won_by_armed_forces_is_still_violence(events_of):
