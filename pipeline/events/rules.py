@@ -119,6 +119,12 @@ class Site:
         """The express-intent code (03x) for an act of this code."""
         return self.words.intent_by_root.get(act.cameo[:2], INTENT)
 
+    def threat(self, code: str) -> str | None:
+        """The threat code (13x) of a hostile act of this code: by the code itself, its
+        three-digit parent or its root, most specific first; None for an act not threatened."""
+        table = self.words.threat_by_code
+        return table.get(code) or table.get(code[:3]) or table.get(code[:2])
+
 
 Rule = Callable[[Site], "Match | _Stop | None"]
 
@@ -385,9 +391,7 @@ def threatened_act(site: Site) -> Match | None:
     if not threatened:
         return None
     act, act_trigger = threatened[0]
-    code = act_trigger.cameo
-    table = site.words.threat_by_code
-    threat = table.get(code) or table.get(code[:3]) or table.get(code[:2]) or THREAT
+    threat = site.threat(act_trigger.cameo) or THREAT
     pairs = site.of_verb(act)
     if not any(a2 is not None for _a1, a2 in pairs):
         # "threatened to impose sanctions on Peru": the target hangs on the act's noun
@@ -719,11 +723,9 @@ def future_hostility(draft: Draft, site: Site) -> Draft | None:
 
     Example: "The European Union will impose new sanctions on Iran." → IGO 1312 IRN
     """
-    code = draft.trigger.cameo
     if draft.modality != "future" or draft.negated:
         return None
-    table = site.words.threat_by_code
-    threat = table.get(code) or table.get(code[:3]) or table.get(code[:2])
+    threat = site.threat(draft.trigger.cameo)
     if threat is None:
         return None
     draft.trigger = draft.trigger.recode(threat)
