@@ -160,10 +160,6 @@ def not_an_event(site: Site) -> _Stop | None:
 
 SCORE = re.compile(r"(?<![\d.,/:-])\d{1,3}\s?[-–]\s?\d{1,3}(?![\d.,/:-])")
 """A score ("2-1", "6–4"); not a date, a time or a range of years."""
-VIOLENT_ROOTS = frozenset({"17", "18", "19", "20"})
-FORCE_ROOTS = VIOLENT_ROOTS | {"15", "16"}
-"""Material conflict (GDELT QuadClass 4): a contest verb can land on any of them ("defeat" is
-150, a show of force, in PETRARCH's dictionary)."""
 
 
 def _sporting(sentence: Span, words: WordLists) -> bool:
@@ -195,7 +191,7 @@ def sports_result(site: Site) -> _Stop | None:
             actor is None or actor.code == UNPLACED
             for pair in site.of_verb(token) for actor in pair):
         return STOP  # a league's fine or a player's threat: sides no one can place
-    if trigger.cameo[:2] not in FORCE_ROOTS:
+    if trigger.cameo[:2] not in words.material_conflict_roots:
         return None
     if token.lemma_.lower() not in words.contest_verbs:
         sporting = SCORE.search(sentence.text) and any(
@@ -233,8 +229,8 @@ def economic_blow(site: Site) -> _Stop | None:
     Example: "Chinese tariffs hit American farmers last year." → nothing from "hit"
     """
     token, trigger = site.token, site.trigger
-    if trigger is None or token.pos_ != "VERB" or trigger.cameo[:2] not in VIOLENT_ROOTS | {
-            "18"}:
+    if trigger is None or token.pos_ != "VERB" or (
+            trigger.cameo[:2] not in site.words.violent_roots):
         return None
     causes = subject(token)[0] + [p for _prep, p in pobjs(token, frozenset({"by"}))]
     if any(c.lemma_.lower() in site.words.economic_nouns for c in causes):

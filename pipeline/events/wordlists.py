@@ -181,6 +181,9 @@ class WordLists:
     """Roots of violence and force: coded only when one side is known by country, as an
     international body or as an armed force ("Garrett hit Rudolph with a helmet" is no
     political event)."""
+    material_conflict_roots: Words
+    """Roots of material conflict (GDELT QuadClass 4), where a contest verb can land
+    ("defeat" is 150): a result between teams or candidates is none of them."""
     unreal_noun_roots: Words
     """Roots of nouns whose "to" clause names an act that has not happened: "threats to
     harm", "calls to lift"."""
